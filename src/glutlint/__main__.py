@@ -1,0 +1,3 @@
+from glutlint.cli import main
+
+raise SystemExit(main())

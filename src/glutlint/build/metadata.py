@@ -1,0 +1,111 @@
+"""Adjust the pandoc metadata per writer, so every format shows the same title block.
+
+pandoc's DOCX and HTML writers drop structured authors (name + affiliation) and never show
+keywords; the Typst template handles both itself. For those two writers glutlint flattens
+each author to "Name (Affiliation)" and appends a "Keywords:" paragraph to the abstract.
+"""
+
+from __future__ import annotations
+
+import copy
+
+
+def _inlines(value: dict | None) -> list[dict]:
+    """The inlines of a MetaInlines / MetaString / MetaBlocks / MetaList value."""
+    if not value:
+        return []
+    t, c = value.get("t"), value.get("c")
+    if t == "MetaInlines":
+        return list(c)
+    if t == "MetaString":
+        return _words(c)
+    if t == "MetaBlocks":
+        out: list[dict] = []
+        for block in c:
+            if block.get("t") in ("Para", "Plain"):
+                out += ([{"t": "Space"}] if out else []) + list(block["c"])
+        return out
+    if t == "MetaList":
+        out = []
+        for item in c:
+            out += ([{"t": "Str", "c": ";"}, {"t": "Space"}] if out else []) + _inlines(item)
+        return out
+    return []
+
+
+def _words(text: str) -> list[dict]:
+    out: list[dict] = []
+    for i, word in enumerate(str(text).split()):
+        out += ([{"t": "Space"}] if i else []) + [{"t": "Str", "c": word}]
+    return out
+
+
+def _as_list(value: dict | None) -> list[dict]:
+    if not value:
+        return []
+    return list(value["c"]) if value.get("t") == "MetaList" else [value]
+
+
+def flat_authors(meta: dict) -> None:
+    """Replace structured authors by "Name (Affiliation)" inlines, in place."""
+    authors = _as_list(meta.get("author"))
+    if not any(a.get("t") == "MetaMap" for a in authors):
+        return
+    flat = []
+    for a in authors:
+        if a.get("t") != "MetaMap":
+            flat.append(a)
+            continue
+        name = _inlines(a["c"].get("name"))
+        aff = _inlines(a["c"].get("affiliation"))
+        if aff:
+            name += [{"t": "Space"}, {"t": "Str", "c": "("}, *aff, {"t": "Str", "c": ")"}]
+        flat.append({"t": "MetaInlines", "c": name})
+    meta["author"] = {"t": "MetaList", "c": flat}
+
+
+def keywords_in_abstract(meta: dict) -> None:
+    """Append "Keywords: a; b; c" to the abstract (or make it the abstract), in place."""
+    words = [_inlines(k) for k in _as_list(meta.get("keywords"))]
+    words = [w for w in words if w]
+    if not words:
+        return
+    para: list[dict] = [{"t": "Strong", "c": [{"t": "Str", "c": "Keywords:"}]}]
+    for i, w in enumerate(words):
+        para += ([{"t": "Str", "c": ";"}] if i else []) + [{"t": "Space"}, *w]
+    abstract = meta.get("abstract")
+    blocks: list[dict]
+    if abstract is None:
+        blocks = []
+    elif abstract.get("t") == "MetaBlocks":
+        blocks = list(abstract["c"])
+    else:
+        blocks = [{"t": "Para", "c": _inlines(abstract)}]
+    meta["abstract"] = {"t": "MetaBlocks", "c": [*blocks, {"t": "Para", "c": para}]}
+
+
+def running_title(meta: dict) -> str | None:
+    """The `running-title` as plain text, for the DOCX header."""
+    text = " ".join(_plain(_inlines(meta.get("running-title"))).split())
+    return text or None
+
+
+def _plain(node: object) -> str:
+    if isinstance(node, dict):
+        if node.get("t") == "Str":
+            return node["c"]
+        if node.get("t") in ("Space", "SoftBreak", "LineBreak"):
+            return " "
+        return _plain(node.get("c"))
+    if isinstance(node, list):
+        return "".join(_plain(x) for x in node)
+    return ""
+
+
+def for_word_and_html(doc: dict) -> dict:
+    """A copy of the AST with the title block flattened for the DOCX and HTML writers."""
+    out = copy.copy(doc)
+    out["meta"] = copy.deepcopy(doc["meta"])
+    flat_authors(out["meta"])
+    keywords_in_abstract(out["meta"])
+    return out

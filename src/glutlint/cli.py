@@ -1,0 +1,71 @@
+"""Command-line entry point: parse arguments, dispatch to a lazily imported command module.
+
+Each command lives in `glutlint.commands.<name>` with `configure(parser)` and `run(args) -> int`.
+Only the chosen command's module is imported, so `glutlint check` never pays for pandoc,
+typst or the language server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .errors import InputError
+
+COMMANDS: dict[str, str] = {
+    "check": "Lint the manuscript: citations, evidence, facts, outdated claims, structure.",
+    "explain": "Print the documentation of a rule code.",
+    "trace": "Show, claim by claim, the source passages that support each value.",
+    "facts": "List the facts ledger, whether each quote verifies, and what superseded what.",
+    "stats": "Words per section, abstract length, claims and citations per source.",
+    "build": "Build the manuscript to PDF, DOCX and HTML with pandoc.",
+    "report": "Write the evidence report: every claim beside its source passages, as HTML.",
+    "lsp": "Run the language server over stdio.",
+}
+
+
+def _module(name: str):  # noqa: ANN202 - a module object
+    return importlib.import_module(f"glutlint.commands.{name}")
+
+
+def build_parser(command: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="glutlint", description="Lint, verify and build an evidence-checked review."
+    )
+    parser.add_argument("--version", action="version", version=f"glutlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            _module(name).configure(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command not in COMMANDS:
+        command = None
+    parser = build_parser(command)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(_module(args.command).run(args))
+    except InputError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

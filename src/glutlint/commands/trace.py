@@ -1,0 +1,40 @@
+"""`glutlint trace [FILE...]`: claim by claim, the passage that supports each value."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="*", type=Path, help="Markdown files (default: the manuscript)")
+    p.add_argument("--flagged", action="store_true", help="only claims with diagnostics")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..config import load_config
+    from ..engine import Context, run_rules
+    from ..project import Project
+    from ..trail import records
+
+    project = Project.load(load_config())
+    files = [f.resolve() for f in args.files] or list(project.config.manuscript)
+    ctx = Context(project, project.parse(files))
+    diags = run_rules(ctx)
+    for rec in records(ctx, diags):
+        if args.flagged and not rec.diagnostics:
+            continue
+        print(f"{rec.path}:{rec.line}:{rec.column}: {rec.verdict.upper()}")
+        print(f"  claim: {rec.sentence}")
+        print(f"  cites: {', '.join(rec.keys) or '(none)'}")
+        for item in rec.items:
+            where = ""
+            if item.passage is not None:
+                p = item.passage
+                where = f"  {p.key} {p.path}:{p.line}  \"{p.snippet}\""
+            note = f"  ({item.note})" if item.note else ""
+            print(f"    {item.kind} {item.text!r}: {item.status}{note}{where}")
+        for d in rec.diagnostics:
+            print(f"    {d.code} {d.message}")
+        print()
+    return 0

@@ -1,0 +1,358 @@
+"""The facts ledger (refs/facts.yaml): facts anchored by quotes, and time-bound statements.
+
+Loading validates the schema with file:line errors. The matchers bind dates in a sentence to
+the subject, event and qualifier nearest them (GL301) and recognise a superseded statement
+restated as if still true (GL401). All vocabulary comes from the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .lexicon import Lexicon, fold
+from .yamlfile import LineDict, load_yaml
+
+FACT_KEYS = {
+    "id", "source", "quote", "subject", "event", "agency", "indication", "population", "date",
+    "as_of", "superseded_by", "statement", "label", "note",
+}
+STATEMENT_KEYS = {"polarity", "subject", "event"}
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+NEGATION_RE = re.compile(
+    r"\b(?:no|none|not|never|nor|neither|yet to|without|lacks?|lacking|absence of)\b|n't\b",
+    re.IGNORECASE,
+)
+ANCHOR_RE = re.compile(
+    r"\b(?P<word>as of|until|till|up to|up until|before|prior to|by|in|through|during|"
+    r"at the time of|as late as)\s+(?:(?:early|late|mid|the end of|march|[A-Z][a-z]+)\s+)*"
+    r"(?:\d{1,2}\s+)?(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+PLACED_RE = re.compile(
+    r"\bhad\b|\bat the time\b|\bat that time\b|\bback then\b|\bthen\b|\bin its time\b|"
+    r"\bno longer\b|\bwas overtaken\b|\bovertaken\b|\bsuperseded\b|\boutdated\b|\bwas true\b",
+    re.IGNORECASE,
+)
+CURRENT_RE = re.compile(
+    r"\b(?:currently|to date|remains?|still|not yet|so far|at present|presently|now|"
+    r"as yet|thus far|today)\b",
+    re.IGNORECASE,
+)
+SOURCE_YEAR_RE = re.compile(
+    r"\W{0,3}(?:[a-z-]+\s+)?(?:review|reviews|report|source|study|studies|paper|article|"
+    r"abstract|summary|note|news|analysis|meta-analysis|guideline|survey|grouping|account|"
+    r"update|statement|publication|overview)\b",
+    re.IGNORECASE,
+)
+SEGMENT_RE = re.compile(r";|,?\s+\band\b\s+|,\s+(?:while|whereas|but)\s+|\s+but\s+")
+BEFORE_WORDS = ("before", "prior to", "until", "by", "no later than")
+AFTER_WORDS = ("after", "since", "from", "following")
+
+
+@dataclass
+class Statement:
+    polarity: str
+    subject: str
+    event: str
+
+
+@dataclass
+class Fact:
+    id: str
+    source: str
+    quote: str
+    subject: str
+    event: str
+    line: int
+    lines: dict[str, int] = field(default_factory=dict)
+    agency: str = ""
+    indication: str = ""
+    population: str = ""
+    date: str = ""
+    as_of: str = ""
+    superseded_by: list[str] = field(default_factory=list)
+    statement: Statement | None = None
+    label: str = ""
+
+    @property
+    def year(self) -> int | None:
+        m = DATE_RE.match(self.date)
+        return int(m.group(1)) if m else None
+
+    def describe(self) -> str:
+        parts = [self.subject]
+        if self.agency:
+            parts.append(self.agency)
+        parts.append(self.event)
+        text = " ".join(parts)
+        if self.indication:
+            text += f" for {self.indication}"
+        return text
+
+
+@dataclass
+class Ledger:
+    path: Path | None = None
+    shown: str = ""
+    facts: list[Fact] = field(default_factory=list)
+
+    def get(self, fact_id: str) -> Fact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)
+
+
+def _date(value: object, shown: str, line: int, what: str) -> str:
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    m = DATE_RE.match(text)
+    if not m:
+        raise InputError(shown, line, f"{what} must be a year or a date YYYY-MM-DD, not '{text}'")
+    return text
+
+
+def load_ledger(path: Path | None, shown: str, keys: set[str]) -> Ledger:
+    """Read and validate the ledger; every schema error names its line."""
+    ledger = Ledger(path, shown)
+    if path is None:
+        return ledger
+    data = load_yaml(path, shown)
+    if data is None:
+        return ledger
+    if not isinstance(data, LineDict) or set(data) - {"facts"}:
+        raise InputError(shown, getattr(data, "line", 1), "the ledger must be a mapping with 'facts'")
+    facts = data.get("facts") or []
+    if not isinstance(facts, list):
+        raise InputError(shown, data.line_of("facts"), "'facts' must be a list")
+    ids: set[str] = set()
+    for raw in facts:
+        line = getattr(raw, "line", data.line_of("facts"))
+        if not isinstance(raw, LineDict):
+            raise InputError(shown, line, "each fact must be a mapping")
+        unknown = sorted(set(raw) - FACT_KEYS)
+        if unknown:
+            raise InputError(shown, raw.line_of(unknown[0]), f"unknown fact field '{unknown[0]}'")
+        for req in ("id", "source", "quote", "subject", "event"):
+            if not isinstance(raw.get(req), str) or not raw[req].strip():
+                raise InputError(shown, raw.line_of(req), f"fact needs a text field '{req}'")
+        fid = raw["id"]
+        if fid in ids:
+            raise InputError(shown, raw.line_of("id"), f"duplicate fact id '{fid}'")
+        ids.add(fid)
+        if raw["source"] not in keys:
+            raise InputError(
+                shown, raw.line_of("source"), f"fact {fid}: source '{raw['source']}' is not in the bibliography"
+            )
+        fact = Fact(
+            id=fid,
+            source=raw["source"],
+            quote=raw["quote"],
+            subject=raw["subject"],
+            event=raw["event"],
+            line=raw.line,
+            lines=dict(raw.key_lines),
+        )
+        for key in ("agency", "indication", "population", "label"):
+            if key in raw:
+                if not isinstance(raw[key], str):
+                    raise InputError(shown, raw.line_of(key), f"fact {fid}: {key} must be text")
+                setattr(fact, key, raw[key])
+        if "date" in raw:
+            fact.date = _date(raw["date"], shown, raw.line_of("date"), f"fact {fid}: date")
+        if "as_of" in raw:
+            fact.as_of = _date(raw["as_of"], shown, raw.line_of("as_of"), f"fact {fid}: as_of")
+        if "superseded_by" in raw:
+            sup = raw["superseded_by"]
+            if isinstance(sup, str):
+                sup = [sup]
+            if not isinstance(sup, list) or not all(isinstance(s, str) for s in sup):
+                raise InputError(shown, raw.line_of("superseded_by"), f"fact {fid}: superseded_by must list fact ids")
+            fact.superseded_by = list(sup)
+        if "statement" in raw:
+            st = raw["statement"]
+            if not isinstance(st, LineDict) or set(st) - STATEMENT_KEYS or "subject" not in st:
+                raise InputError(
+                    shown, raw.line_of("statement"),
+                    f"fact {fid}: statement needs subject, event and polarity (negative|positive)",
+                )
+            polarity = str(st.get("polarity", "negative"))
+            if polarity not in {"negative", "positive"}:
+                raise InputError(shown, st.line_of("polarity"), "polarity must be negative or positive")
+            fact.statement = Statement(polarity, str(st["subject"]), str(st.get("event", fact.event)))
+        if fact.superseded_by and not fact.as_of:
+            raise InputError(shown, raw.line_of("superseded_by"), f"fact {fid}: a superseded fact needs as_of")
+        ledger.facts.append(fact)
+    for fact in ledger.facts:
+        for other in fact.superseded_by:
+            if other not in ids:
+                raise InputError(
+                    shown, fact.lines.get("superseded_by", fact.line), f"fact {fact.id}: unknown fact '{other}' in superseded_by"
+                )
+    return ledger
+
+
+# --- matching sentences against the ledger -------------------------------------------------
+
+
+def _terms_re(terms: list[str]) -> re.Pattern[str] | None:
+    terms = [t for t in terms if t]
+    if not terms:
+        return None
+    alt = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alt})(?![\w])", re.IGNORECASE)
+
+
+def event_re(lexicon: Lexicon, event: str) -> re.Pattern[str] | None:
+    words = lexicon.events.get(event) or [event]
+    return _terms_re(words)
+
+
+def subject_spans(lexicon: Lexicon, subject: str, text: str) -> list[tuple[int, int]]:
+    """Where `subject` (an agent with aliases, or a class) is mentioned in `text`."""
+    cls = lexicon.classes.get(subject)
+    if cls is not None:
+        return [(m.start(), m.end()) for m in cls.pattern.finditer(text)]
+    canon = lexicon.canonical.get(fold(subject), fold(subject))
+    return [(a, b) for a, b, name in lexicon.agents_in(text) if name == canon]
+
+
+def indication_score(lexicon: Lexicon, indication: str, text: str) -> int:
+    """How strongly `text` names `indication`: 2 for the phrase or an alias, 0 for nothing."""
+    if not indication:
+        return 0
+    pat = _terms_re([indication, *lexicon.indications.get(indication, [])])
+    return 2 if pat and pat.search(text) else 0
+
+
+def segments(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in SEGMENT_RE.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
+
+
+def _segment_of(segs: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    return next((s for s in segs if s[0] <= offset < s[1] + 1), (0, 0))
+
+
+@dataclass
+class DateConflict:
+    start: int
+    end: int
+    year: int
+    facts: list[Fact]
+
+
+def date_conflicts(text: str, years: list[tuple[int, int, int]], lexicon: Lexicon,
+                   ledger: Ledger) -> list[DateConflict]:
+    """Years in `text` that the ledger contradicts, each bound to its nearest subject."""
+    dated = [f for f in ledger.facts if f.year]
+    if not dated or not years:
+        return []
+    segs = segments(text)
+    agencies = {
+        name: _terms_re([name, *aliases]) for name, aliases in lexicon.agencies.items()
+    }
+    named_agencies = {n for n, p in agencies.items() if p and p.search(text)}
+    mentions = _subject_mentions(text, lexicon)
+    out = []
+    for start, end, year in years:
+        if SOURCE_YEAR_RE.match(text, end):
+            continue  # "the 2024 review": the date of a source, not of an event
+        seg = _segment_of(segs, start)
+        seg_text = text[seg[0] : seg[1]]
+        best_subject = _bind_subject(mentions, seg, start)
+        if best_subject is None:
+            continue
+        cands = []
+        for f in dated:
+            if f.subject != best_subject:
+                continue
+            ev = event_re(lexicon, f.event)
+            window = text[max(seg[0], start - 80) : min(len(text), max(seg[1], end + 80))]
+            if ev is None or not (ev.search(seg_text) or ev.search(window)):
+                continue
+            if f.agency and named_agencies and f.agency not in named_agencies:
+                continue
+            cands.append(f)
+        if not cands:
+            continue
+        scored = [(indication_score(lexicon, f.indication, seg_text), f) for f in cands]
+        top = max(s for s, _ in scored)
+        if top > 0:
+            cands = [f for s, f in scored if s == top]
+        before = text[max(0, start - 20) : start].lower()
+        if any(f.year is not None and _year_ok(before, year, f.year) for f in cands):
+            continue
+        out.append(DateConflict(start, end, year, cands))
+    return out
+
+
+def _subject_mentions(text: str, lexicon: Lexicon) -> list[tuple[int, str]]:
+    """Every agent and class mentioned in `text`, as (offset, canonical subject)."""
+    found = [(a, name) for a, _b, name in lexicon.agents_in(text)]
+    for name, cls in lexicon.classes.items():
+        found += [(m.start(), name) for m in cls.pattern.finditer(text)]
+    return sorted(found)
+
+
+def _bind_subject(mentions: list[tuple[int, str]], seg: tuple[int, int], at: int) -> str | None:
+    """The subject a date belongs to: the nearest in its own clause, else the nearest before."""
+    inside = [(abs(a - at), name) for a, name in mentions if seg[0] <= a < seg[1]]
+    if inside:
+        return min(inside)[1]
+    before = [(at - a, name) for a, name in mentions if a < seg[0]]
+    return min(before)[1] if before else None
+
+
+def _year_ok(before: str, claimed: int, actual: int) -> bool:
+    if any(before.rstrip().endswith(w) for w in BEFORE_WORDS):
+        return actual <= claimed
+    if any(before.rstrip().endswith(w) for w in AFTER_WORDS):
+        return actual >= claimed
+    return actual == claimed
+
+
+@dataclass
+class Outdated:
+    fact: Fact
+    start: int
+    end: int
+    anchor: int | None  # the year the sentence places itself in, if any
+
+
+def outdated(text: str, lexicon: Lexicon, ledger: Ledger) -> list[Outdated]:
+    """Superseded statements that `text` states as if they were still true."""
+    out = []
+    for fact in ledger.facts:
+        st = fact.statement
+        if st is None or not fact.superseded_by:
+            continue
+        spans = subject_spans(lexicon, st.subject, text)
+        ev = event_re(lexicon, st.event)
+        if not spans or ev is None:
+            continue
+        ev_m = ev.search(text)
+        if ev_m is None:
+            continue
+        negated = bool(NEGATION_RE.search(text))
+        if (st.polarity == "negative") != negated:
+            continue
+        later = [ledger.get(s) for s in fact.superseded_by]
+        first_year = min((f.year for f in later if f and f.year), default=None)
+        anchor = None
+        for m in ANCHOR_RE.finditer(text):
+            anchor = int(m.group("year"))
+            word = m.group("word").lower()
+            limit = first_year or 10_000
+            in_time = anchor <= limit if word in {"until", "till", "before", "prior to", "up to", "up until"} else anchor < limit
+            if in_time:
+                break
+        else:
+            if anchor is None and PLACED_RE.search(text) and not CURRENT_RE.search(text):
+                continue
+            a = min(s[0] for s in spans)
+            out.append(Outdated(fact, a, max(ev_m.end(), a + 1), anchor))
+    return out

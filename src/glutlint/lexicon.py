@@ -1,0 +1,208 @@
+"""Named agents, classes, events and agencies: data from refs/, aliases learned from sources.
+
+The lexicon file holds the field's vocabulary; this module only knows how to read it and how
+to learn more aliases from the way sources introduce names: "long form (ALIAS)",
+"long form [ALIAS/CODE]" (Schwartz-Hearst style pairs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .errors import InputError
+from .yamlfile import LineDict, load_yaml
+
+CODE_RE = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,5}-?\d{2,}(?:[,-]\d{3})?[A-Z]?)(?![\w-])")
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9()',-]*[A-Za-z0-9)]|[A-Za-z]")
+# "name (ALIAS" or "name [ALIAS" where ALIAS is a code, a brand or an abbreviation.
+ALIAS_PAIR_RE = re.compile(
+    r"(?P<long>[A-Za-z0-9(),'-]*[A-Za-z][A-Za-z0-9-]*)\s*[(\[](?P<inner>[^()\[\]]{1,80})[)\]]"
+)
+KEYS = {"agents", "agent_suffixes", "classes", "events", "agencies", "indications", "not_agents"}
+
+
+def fold(s: str) -> str:
+    """Case- and dash-insensitive form used for all name comparisons."""
+    s = s.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
+    s = s.replace("®", "").replace("™", "")
+    return re.sub(r"\s+", " ", s).strip().lower()
+
+
+@dataclass
+class TermClass:
+    name: str
+    terms: list[str]
+    modifiers: list[str]
+    heads: list[str]
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        mods = "|".join(re.escape(m) for m in sorted(self.modifiers, key=len, reverse=True))
+        heads = "|".join(re.escape(h) for h in sorted(self.heads, key=len, reverse=True))
+        terms = "|".join(re.escape(t) for t in sorted(self.terms, key=len, reverse=True))
+        parts = []
+        if terms:
+            parts.append(rf"\b(?:{terms})s?\b")
+        if mods and heads:
+            parts.append(rf"\b(?:{mods})\b(?:[\s-]+[\w-]+){{0,3}}?[\s-]+(?:{heads})\b")
+        return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
+
+
+@dataclass
+class Lexicon:
+    """Agents with alias groups, classes, events and agencies."""
+
+    groups: dict[str, set[str]] = field(default_factory=dict)  # canonical -> folded names
+    canonical: dict[str, str] = field(default_factory=dict)  # folded name -> canonical
+    suffixes: list[str] = field(default_factory=list)
+    classes: dict[str, TermClass] = field(default_factory=dict)
+    events: dict[str, list[str]] = field(default_factory=dict)
+    agencies: dict[str, list[str]] = field(default_factory=dict)
+    indications: dict[str, list[str]] = field(default_factory=dict)
+    not_agents: set[str] = field(default_factory=set)
+    corpus_agents: set[str] = field(default_factory=set)
+
+    def add_group(self, names: list[str]) -> None:
+        """Merge names into one alias group (union of any groups they already belong to)."""
+        folded = [fold(n) for n in names if n and fold(n) not in self.not_agents]
+        if not folded:
+            return
+        existing = [self.canonical[f] for f in folded if f in self.canonical]
+        canon = existing[0] if existing else folded[0]
+        members = set(folded)
+        for other in set(existing):
+            members |= self.groups.pop(other, set())
+        self.groups[canon] = self.groups.get(canon, set()) | members
+        for m in self.groups[canon]:
+            self.canonical[m] = canon
+        self.__dict__.pop("agent_re", None)
+
+    def aliases(self, name: str) -> set[str]:
+        f = fold(name)
+        canon = self.canonical.get(f)
+        return set(self.groups[canon]) if canon else {f}
+
+    def is_drug_word(self, word: str) -> bool:
+        w = word.lower()
+        return any(w.endswith(s) and len(w) > len(s) + 2 for s in self.suffixes)
+
+    @cached_property
+    def agent_re(self) -> re.Pattern[str]:
+        names = sorted(set(self.canonical) | self.corpus_agents, key=len, reverse=True)
+        alt = "|".join(re.escape(n) for n in names) or r"(?!x)x"
+        return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-]|-\w)", re.IGNORECASE)
+
+    def agents_in(self, text: str) -> list[tuple[int, int, str]]:
+        """Agent mentions (start, end, canonical name) in `text`, longest names first."""
+        t = text.replace("\u2013", "-").replace("®", " ")
+        found: list[tuple[int, int, str]] = []
+        taken: list[tuple[int, int]] = []
+        for m in self.agent_re.finditer(t):
+            found.append((m.start(), m.end(), self.canonical.get(fold(m.group()), fold(m.group()))))
+            taken.append((m.start(), m.end()))
+        for m in CODE_RE.finditer(t):
+            if fold(m.group()) in self.not_agents:
+                continue
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            name = fold(m.group())
+            found.append((m.start(), m.end(), self.canonical.get(name, name)))
+        found.sort()
+        return found
+
+    def learn_from(self, text: str) -> None:
+        """Learn alias pairs and drug-like names from a source's normalised text."""
+        for m in ALIAS_PAIR_RE.finditer(text):
+            long = m.group("long").strip("(),'-")
+            parts = [p.strip() for p in re.split(r";|, (?=\S)|/", m.group("inner"))]
+            aliases = []
+            for p in parts:
+                p = p.replace("®", "").strip()
+                first = p.split()[0] if p.split() else ""
+                if not first or len(p.split()) > 3:
+                    continue
+                if CODE_RE.fullmatch(first) or (first[:1].isupper() and len(first) > 2):
+                    aliases.append(first)
+            if not aliases:
+                continue
+            if self.is_drug_word(long) or fold(long) in self.canonical:
+                self.add_group([long, *aliases])
+                self.corpus_agents.add(fold(long))
+            elif _initials_match(long, aliases[0], text[: m.start()]):
+                continue  # an abbreviation of a non-agent term (e.g. a receptor)
+        for w in set(re.findall(r"\b[a-z][a-z-]{5,}\b", text)):
+            if self.is_drug_word(w) and not w.endswith("-"):
+                self.corpus_agents.add(w)
+        self.__dict__.pop("agent_re", None)
+
+
+def _initials_match(long: str, short: str, before: str) -> bool:
+    letters = [c for c in short if c.isalpha()]
+    return bool(letters) and long[:1].lower() == letters[0].lower()
+
+
+def _str_list(value: object, shown: str, line: int, what: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+        raise InputError(shown, line, f"{what} must be a list of strings")
+    return [str(v) for v in value]
+
+
+def load_lexicon(path: Path | None, shown: str) -> Lexicon:
+    """Read the lexicon file; a missing setting gives an empty lexicon."""
+    lex = Lexicon()
+    if path is None:
+        return lex
+    data = load_yaml(path, shown)
+    if data is None:
+        return lex
+    if not isinstance(data, LineDict):
+        raise InputError(shown, 1, "lexicon must be a mapping")
+    for key in data:
+        if key not in KEYS:
+            raise InputError(shown, data.line_of(key), f"unknown lexicon section '{key}'")
+    agents = data.get("agents") or {}
+    if not isinstance(agents, dict):
+        raise InputError(shown, data.line_of("agents"), "agents must map names to alias lists")
+    for name, aliases in agents.items():
+        line = agents.line_of(name) if isinstance(agents, LineDict) else 0
+        lex.add_group([str(name), *_str_list(aliases, shown, line, f"aliases of {name}")])
+    lex.suffixes = _str_list(
+        data.get("agent_suffixes"), shown, data.line_of("agent_suffixes"), "agent_suffixes"
+    )
+    lex.not_agents = {
+        fold(x)
+        for x in _str_list(data.get("not_agents"), shown, data.line_of("not_agents"), "not_agents")
+    }
+    classes = data.get("classes") or {}
+    if not isinstance(classes, dict):
+        raise InputError(shown, data.line_of("classes"), "classes must be a mapping")
+    for name, spec in classes.items():
+        line = classes.line_of(name) if isinstance(classes, LineDict) else 0
+        if not isinstance(spec, dict):
+            raise InputError(shown, line, f"class '{name}' must be a mapping")
+        bad = set(spec) - {"terms", "modifiers", "heads"}
+        if bad:
+            raise InputError(shown, line, f"unknown key '{sorted(bad)[0]}' in class '{name}'")
+        lex.classes[str(name)] = TermClass(
+            str(name),
+            [str(name), *_str_list(spec.get("terms"), shown, line, "terms")],
+            _str_list(spec.get("modifiers"), shown, line, "modifiers"),
+            _str_list(spec.get("heads"), shown, line, "heads"),
+        )
+    for section, target in (
+        ("events", lex.events),
+        ("agencies", lex.agencies),
+        ("indications", lex.indications),
+    ):
+        table = data.get(section) or {}
+        if not isinstance(table, dict):
+            raise InputError(shown, data.line_of(section), f"{section} must be a mapping")
+        for name, words in table.items():
+            line = table.line_of(name) if isinstance(table, LineDict) else 0
+            target[str(name)] = _str_list(words, shown, line, f"{section}.{name}")
+    return lex

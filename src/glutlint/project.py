@@ -1,0 +1,74 @@
+"""Everything a check needs, loaded once: bibliography, sources, lexicon, ledger.
+
+A Project stays warm between checks (the language server re-checks on every keystroke), so
+only the manuscript is parsed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .bibliography import Entry, load_bibliography
+from .config import Config
+from .errors import InputError
+from .evidence import SourceIndex
+from .ledger import Ledger, load_ledger
+from .lexicon import Lexicon, load_lexicon
+from .manuscript import Document, parse
+from .sources import SourceSettings, SourceText, load_sidecar, load_source
+from .textio import read_text
+
+
+@dataclass
+class Project:
+    config: Config
+    entries: dict[str, Entry] = field(default_factory=dict)
+    settings: dict[str, SourceSettings] = field(default_factory=dict)
+    sources: dict[str, SourceText] = field(default_factory=dict)
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    ledger: Ledger = field(default_factory=Ledger)
+
+    @classmethod
+    def load(cls, config: Config) -> Project:
+        p = cls(config)
+        rel = config.rel
+        p.entries = load_bibliography(config.bibliography, config.root)
+        if config.sources is not None:
+            p.settings = load_sidecar(config.sources)
+            for key in p.settings:
+                if key not in p.entries:
+                    raise InputError(rel(config.sources), None, f"'{key}' is not a bibliography key")
+        for key, entry in p.entries.items():
+            if entry.file is None:
+                continue
+            if not entry.file.is_file():
+                raise InputError(
+                    rel(config.bibliography), entry.field_lines.get("file", entry.line),
+                    f"source file of {key} not found: {rel(entry.file)}",
+                )
+            p.sources[key] = load_source(key, entry.file, p.settings.get(key))
+        p.lexicon = load_lexicon(config.lexicon, rel(config.lexicon) if config.lexicon else "")
+        for src in p.sources.values():
+            p.lexicon.learn_from(src.text)
+        p.ledger = load_ledger(config.facts, rel(config.facts) if config.facts else "", set(p.entries))
+        return p
+
+    @cached_property
+    def indexes(self) -> dict[str, SourceIndex]:
+        return {
+            k: SourceIndex(self.entries[k], s, self.config.rel(s.path))
+            for k, s in self.sources.items()
+        }
+
+    def parse(self, paths: list[Path], texts: dict[Path, str] | None = None) -> list[Document]:
+        """Parse manuscript files; `texts` gives in-memory content (an editor's unsaved text)."""
+        docs = []
+        for path in paths:
+            shown = self.config.rel(path)
+            text = (texts or {}).get(path)
+            if text is None:
+                text = read_text(path, shown)
+            docs.append(parse(path, text, shown))
+        return docs

@@ -1,0 +1,47 @@
+"""GL102 uncited-claim: a factual claim without a citation.
+
+What it does
+    A factual claim is a sentence in the body that states a number, percentage, dose,
+    duration, year or date, or names a drug, brand or compound code (it says what an agent
+    does or is). Each such sentence needs its own citation: one citation at the end of a
+    paragraph does not cover the sentences before it. Table cells take the citation of their
+    table's caption.
+
+    Not claims: the title, headings, the references and declarations sections, figure and
+    table numbers, and sentences about the manuscript itself or the authors' own reading
+    ("This review ...", "We ...", "In our view ...", "Table 1 lists ...").
+
+Why
+    A claim without a source cannot be checked by the reader, by a reviewer or by glutlint.
+
+Example
+    Fails:  Riluzole is approved for ALS. It may have antidepressant effects [@sanacora2008].
+    Passes: Riluzole is approved for ALS [@sanacora2008]. It may have antidepressant
+            effects [@sanacora2008].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import ERROR, Finding
+
+CODE = "GL102"
+NAME = "uncited-claim"
+SEVERITY = ERROR
+
+
+def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+    for claim in ctx.claims:
+        if claim.cites:
+            continue
+        s = claim.sentence
+        why = (
+            f"states '{claim.values[0].text}'" if claim.values
+            else f"names '{s.text[claim.agents[0][0]:claim.agents[0][1]]}'"
+        )
+        end_line, end_col = s.pos(len(s.text.rstrip()))
+        yield Finding(
+            ctx.doc_of(claim).shown, s.line, s.column,
+            f"factual claim without a citation ({why})", end_line, end_col,
+        )

@@ -1,0 +1,49 @@
+"""GL201 value-not-in-source: a number, date or quantity in a claim is in none of its sources.
+
+What it does
+    Extracts every value of a cited claim (years, dates, percentages, counts, doses,
+    durations, ranges, fractions; from digits or words) and looks for it in the text of the
+    cited sources, as a careful reader would: "about 20" keeps its value, 43% is supported by
+    43.2%, "fewer than 2%" by 1.7%, "71%" by "Seventy-one percent". A year equal to a cited
+    source's publication year is supported ("a 2021 review [@henter2021]"). Several citations
+    support a claim together. Figure, table and section numbers, citation locators and digits
+    inside names (NR2B, 5-HT, AXS-05) are not values.
+
+    The message names the value, the cited keys, and the closest value the sources give, with
+    its file and line.
+
+Why
+    A wrong number that carries a citation looks verified to every reader. This is the error
+    a reviewer is least likely to catch and a reader most likely to repeat.
+
+Example
+    Fails:  Esketamine was approved by the FDA in 2018 [@mcintyre2024].
+            (2018 not in mcintyre2024; it says 2019 (seeds/000_....txt:51))
+    Passes: Esketamine was approved by the FDA in 2019 [@mcintyre2024].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import ERROR, Finding
+
+CODE = "GL201"
+NAME = "value-not-in-source"
+SEVERITY = ERROR
+
+
+def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+    for verdict in ctx.verdicts:
+        s = verdict.claim.sentence
+        keys = ", ".join(verdict.claim.keys)
+        for v in verdict.values:
+            if v.status != "missing":
+                continue
+            msg = f"{v.q.text.strip()} not in {keys}"
+            if v.nearest is not None:
+                n = v.nearest
+                msg += f"; it says {n.value.strip()} ({n.path}:{n.line})"
+            line, col = s.pos(v.q.start)
+            end_line, end_col = s.pos(v.q.end)
+            yield Finding(ctx.doc_of(verdict.claim).shown, line, col, msg, end_line, end_col)

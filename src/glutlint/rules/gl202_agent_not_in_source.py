@@ -1,0 +1,41 @@
+"""GL202 agent-not-in-source: a named agent in a claim occurs in none of the cited sources.
+
+What it does
+    Finds the drugs, brands and compound codes a cited claim names and looks for each, with
+    its aliases, in the cited sources. Aliases come from refs/lexicon.yaml and are learned from
+    the sources themselves: "esketamine (Spravato®)", "dextromethorphan-bupropion (AXS-05,
+    Auvelity®)", "rapastinel [GLYX-13]" make each name match the others.
+
+Why
+    Citing a source for a drug it never mentions is a misattributed citation: the claim may be
+    true, but not on this evidence.
+
+Example
+    Fails:  Riluzole showed antidepressant effects [@henter2021].   (henter2021 never names it)
+    Passes: Riluzole showed antidepressant effects [@sanacora2008].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import ERROR, Finding
+
+CODE = "GL202"
+NAME = "agent-not-in-source"
+SEVERITY = ERROR
+
+
+def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+    for verdict in ctx.verdicts:
+        s = verdict.claim.sentence
+        keys = ", ".join(verdict.claim.keys)
+        for a in verdict.agents:
+            if a.status != "missing":
+                continue
+            line, col = s.pos(a.start)
+            end_line, end_col = s.pos(a.end)
+            yield Finding(
+                ctx.doc_of(verdict.claim).shown, line, col,
+                f"'{a.name}' is not named in {keys} (nor under any alias)", end_line, end_col,
+            )

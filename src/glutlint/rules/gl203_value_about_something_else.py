@@ -1,0 +1,45 @@
+"""GL203 value-about-something-else: the number is in a cited source, but about something else.
+
+What it does
+    Binds each number to the words around it, in the claim and in the source. When the
+    cited source gives the claim's value only in a passage that shares none of the claim's
+    words, while another value in the sources sits next to exactly what the claim is about,
+    the claim has taken the number from the wrong place.
+
+Why
+    "Remission in 35%" and "response maintained in 35%" are different findings. Moving a
+    number from one outcome to another passes a naive check that the number appears somewhere.
+
+Example
+    Fails:  Remission was reached by 35% of patients at 24 hours [@sanacora2008].
+            (35% there is about maintained response; for remission it says 29%)
+    Passes: Remission was reached by 29% of patients at 24 hours [@sanacora2008].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import ERROR, Finding
+
+CODE = "GL203"
+NAME = "value-about-something-else"
+SEVERITY = ERROR
+
+
+def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+    for verdict in ctx.verdicts:
+        s = verdict.claim.sentence
+        for v in verdict.values:
+            if v.status != "misbound" or v.support is None:
+                continue
+            sup, better = v.support, v.better
+            msg = (
+                f"{v.q.text.strip()} is in {sup.key} but about something else: "
+                f"\"{sup.snippet}\" ({sup.path}:{sup.line})"
+            )
+            if better is not None:
+                msg += f"; the passage on this claim's subject says {better.value.strip()} ({better.path}:{better.line})"
+            line, col = s.pos(v.q.start)
+            end_line, end_col = s.pos(v.q.end)
+            yield Finding(ctx.doc_of(verdict.claim).shown, line, col, msg, end_line, end_col)

@@ -1,0 +1,59 @@
+"""GL401 outdated-claim: a superseded statement stated as if it were still true.
+
+What it does
+    The facts ledger marks statements that were true when made and were later overtaken
+    (`as_of`, `superseded_by`, and a `statement` with its subject, event and polarity). A
+    sentence that states one of them, in any wording ("No glutamate modulator has been
+    approved", "Currently, no glutamatergic antidepressant is approved", "To date, no ...
+    has received regulatory approval"), without placing it in its own time, is outdated.
+
+    A statement placed in its time passes: "As of 2017, no glutamate modulator had been
+    approved [@pedersen2017]", "Until 2019, ...", "In 2017, no ... had yet been approved".
+    A time it no longer held ("As of 2021, no ... had been approved") fails.
+
+Why
+    Old sources keep saying what they said. A review that repeats a superseded status as
+    current misinforms exactly the readers who trust it to be up to date.
+
+Example
+    Fails:  No glutamate modulator has been approved for depression [@pedersen2017].
+    Passes: As of 2017, no glutamate modulator had been approved for depression [@pedersen2017].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..claims import CLAIM_KINDS
+from ..diagnostics import ERROR, Finding
+from ..ledger import outdated
+
+CODE = "GL401"
+NAME = "outdated-claim"
+SEVERITY = ERROR
+
+
+def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+    ledger, lexicon = ctx.project.ledger, ctx.project.lexicon
+    if not any(f.statement for f in ledger.facts):
+        return
+    for doc in ctx.documents:
+        for s in doc.sentences:
+            if s.block.kind not in CLAIM_KINDS | {"heading"}:
+                continue
+            if s.block.section.lower() in ctx.exempt_sections:
+                continue
+            for hit in outdated(s.text, lexicon, ledger):
+                later = [ledger.get(i) for i in hit.fact.superseded_by]
+                by = "; ".join(
+                    f"{f.describe()}, {f.date or f.as_of} [@{f.source}]" for f in later if f
+                )
+                when = f" (as of {hit.anchor})" if hit.anchor else ""
+                line, col = s.pos(hit.start)
+                end_line, end_col = s.pos(hit.end)
+                yield Finding(
+                    doc.shown, line, col,
+                    f"outdated claim{when}: true only as of {hit.fact.as_of} "
+                    f"[@{hit.fact.source}]; superseded by: {by}",
+                    end_line, end_col,
+                )

@@ -1,0 +1,82 @@
+"""GL501 bibliography-mismatch: a bibliography entry disagrees with its source text.
+
+What it does
+    Reads what a source text says about itself (YAML front matter `doi:`, `year:`,
+    `journal:`; the first `DOI:`/`doi:`, `PMID:` and `PMCID:` it states; a PubMed citation
+    line "Journal. 2021 May;35(5):527-543") and compares each with the entry's field. Only
+    fields that both state are compared.
+
+Why
+    A wrong DOI or PMID sends readers and reference managers to another paper; a wrong year
+    breaks every date check that relies on it.
+
+Example
+    Fails:  doi = {10.1007/s40263-024-01114-x} for a source whose text says
+            "DOI: 10.1007/s40263-024-01114-y".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..diagnostics import ERROR, Finding
+
+CODE = "GL501"
+NAME = "bibliography-mismatch"
+SEVERITY = ERROR
+
+FRONT_RE = re.compile(r"\A---\n(.*?)\n---", re.DOTALL)
+DOI_RE = re.compile(r"\bdoi\b\W{0,6}(10\.\d{4,9}/[^\s\]\[()<>\"]+)", re.IGNORECASE)
+PMID_RE = re.compile(r"\bPMID\b\W{0,3}(\d{5,9})\b")
+PMCID_RE = re.compile(r"\bPMCID\b\W{0,3}(PMC\d{4,9})\b")
+CITATION_LINE_RE = re.compile(
+    r"^(?:\d+\.\s+)?(?P<journal>[A-Z][\w .&'-]{2,80}?)\.\s+(?P<year>(?:19|20)\d\d)"
+    r"(?:\s+[A-Z][a-z]{2})?(?:\s+\d{1,2})?;", re.MULTILINE
+)
+
+
+def _norm(field: str, value: str) -> str:
+    v = value.strip().rstrip(".").lower()
+    if field == "journal":
+        v = re.sub(r"[^a-z0-9]+", " ", v).strip()
+    return v
+
+
+def stated(raw: str) -> dict[str, str]:
+    """What a source text says about itself."""
+    out: dict[str, str] = {}
+    head = raw[:6000]
+    fm = FRONT_RE.match(raw)
+    if fm:
+        for line in fm.group(1).splitlines():
+            m = re.match(r"(doi|year|journal)\s*:\s*['\"]?(.+?)['\"]?\s*$", line)
+            if m:
+                out[m.group(1)] = m.group(2)
+    for name, pat in (("doi", DOI_RE), ("pmid", PMID_RE), ("pmcid", PMCID_RE)):
+        m = pat.search(head)
+        if m and name not in out:
+            out[name] = m.group(1).rstrip(".")
+    m = CITATION_LINE_RE.search(head)
+    if m:
+        out.setdefault("journal", m.group("journal"))
+        out.setdefault("year", m.group("year"))
+    return out
+
+
+def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+    bib = ctx.config.rel(ctx.config.bibliography)
+    for key, src in ctx.project.sources.items():
+        entry = ctx.project.entries[key]
+        for field, value in stated(src.raw).items():
+            mine = entry.fields.get(field)
+            if not mine:
+                continue
+            a, b = _norm(field, mine), _norm(field, value)
+            if field == "journal" and (a.startswith(b) or b.startswith(a)):
+                continue
+            if a != b:
+                yield Finding(
+                    bib, entry.field_lines.get(field, entry.line), 1,
+                    f"{key}: {field} is '{mine}' but its source text says '{value}'",
+                )

@@ -1,0 +1,811 @@
+"""Source texts as searchable evidence: decoded, repaired, stripped of furniture, line-mapped.
+
+Why: a claim is checked against what its cited source says, but text extracted from PDFs and web
+pages breaks words across lines, glues citation numbers onto words, loses Greek letters and mixes
+page furniture (identifiers, related-article lists, author blurbs) into the content. Searching
+the raw text would miss real support and accept furniture as evidence; so each source is
+normalised once into `SourceText.text`, and a line map keeps every finding pointing at a line of
+the original file.
+
+Everything here is general text repair: no word lists about any subject, only English number
+words and suffixes, and a vocabulary learnt from each document itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+#: Bump when normalisation changes, so cached texts from older rules are not reused.
+NORMALISER_VERSION = "1"
+
+# --------------------------------------------------------------------------------------------
+# Sidecar: per-source settings
+# --------------------------------------------------------------------------------------------
+
+_ENTRY_KEYS = ("exclude", "kind")
+_RANGE_KEYS = ("lines", "why")
+_RANGE_RE = re.compile(r"\s*(\d+)\s*(?:[-\u2013]\s*(\d+)\s*)?")
+
+
+@dataclass
+class SourceSettings:
+    """What the sidecar says about one source: its kind and the furniture lines to ignore."""
+
+    kind: str = ""
+    exclude: list[tuple[int, int]] = field(default_factory=list)
+    #: Where these settings came from (sidecar path and the line of each exclude range), so a
+    #: range that does not fit the source file can be reported at the sidecar line that set it.
+    origin: Path | None = field(default=None, compare=False, repr=False)
+    exclude_at: list[int] = field(default_factory=list, compare=False, repr=False)
+
+    def excluded_lines(self) -> set[int]:
+        """All excluded 1-based line numbers."""
+        return {n for a, b in self.exclude for n in range(a, b + 1)}
+
+
+def _node_line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _parse_range(value: object) -> tuple[int, int] | None:
+    """ "A-B" (or "A", or an int) as a 1-based inclusive range; None when malformed."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return (value, value) if value >= 1 else None
+    if not isinstance(value, str):
+        return None
+    m = _RANGE_RE.fullmatch(value)
+    if not m:
+        return None
+    a = int(m.group(1))
+    b = int(m.group(2)) if m.group(2) else a
+    return (a, b) if 1 <= a <= b else None
+
+
+def load_sidecar(path: Path) -> dict[str, SourceSettings]:
+    """Read and strictly validate the sources sidecar; every mistake names its YAML line."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, None, "sources sidecar not found") from None
+    except IsADirectoryError:
+        raise InputError(path, None, "sources sidecar is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read sources sidecar: {exc.strerror}") from None
+    text = decode_text(data, path)
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            # A scanner error's context is where the bad token began (an unclosed quote, a
+            # key without ':'); for parser errors the problem mark is the offending line.
+            scanner = isinstance(exc, yaml.scanner.ScannerError)
+            marks = (exc.context_mark, exc.problem_mark) if scanner else (exc.problem_mark,)
+            mark = next((m for m in marks if m is not None), None)
+            line = mark.line + 1 if mark is not None else None
+            raise InputError(path, line, f"invalid YAML: {exc.problem or exc.context}") from None
+        except yaml.YAMLError as exc:
+            raise InputError(path, None, f"invalid YAML: {exc}") from None
+        if root is None:
+            return {}
+        return _sidecar_from_node(root, loader, path)
+    finally:
+        loader.dispose()
+
+
+def _scalar(node: yaml.Node, loader: yaml.SafeLoader, path: Path) -> object:
+    """The Python value of a scalar node (str, int, None, ...); collections are rejected."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise InputError(path, _node_line(node), "expected a single value here")
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise InputError(path, _node_line(node), f"invalid value: {exc}") from None
+
+
+def _sidecar_from_node(
+    root: yaml.Node, loader: yaml.SafeLoader, path: Path
+) -> dict[str, SourceSettings]:
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError(
+            path, _node_line(root), "the sources sidecar must map bibliography keys to settings"
+        )
+    out: dict[str, SourceSettings] = {}
+    seen: dict[str, int] = {}
+    for key_node, value_node in root.value:
+        key = _scalar(key_node, loader, path)
+        line = _node_line(key_node)
+        if not isinstance(key, str) or not key.strip():
+            raise InputError(
+                path, line, f"a bibliography key must be a non-empty name, not {key!r}"
+            )
+        if key in seen:
+            raise InputError(path, line, f"duplicate key '{key}' (first at line {seen[key]})")
+        seen[key] = line
+        out[key] = _settings_from_node(key, value_node, loader, path)
+    return out
+
+
+def _settings_from_node(
+    key: str, node: yaml.Node, loader: yaml.SafeLoader, path: Path
+) -> SourceSettings:
+    settings = SourceSettings(origin=path)
+    if isinstance(node, yaml.ScalarNode) and _scalar(node, loader, path) is None:
+        return settings  # `key:` with nothing under it: defaults
+    if not isinstance(node, yaml.MappingNode):
+        raise InputError(path, _node_line(node), f"settings of '{key}' must be a mapping")
+    seen: set[str] = set()
+    for k_node, v_node in node.value:
+        name = _scalar(k_node, loader, path)
+        line = _node_line(k_node)
+        if name not in _ENTRY_KEYS:
+            raise InputError(
+                path, line, f"unknown setting {name!r} for '{key}' (expected: kind, exclude)"
+            )
+        if name in seen:
+            raise InputError(path, line, f"duplicate setting '{name}' for '{key}'")
+        seen.add(name)
+        if name == "kind":
+            kind = _scalar(v_node, loader, path)
+            if not isinstance(kind, str):
+                raise InputError(path, _node_line(v_node), f"kind of '{key}' must be text")
+            settings.kind = kind.strip()
+        else:
+            _read_excludes(key, v_node, loader, path, settings)
+    return settings
+
+
+def _read_excludes(
+    key: str, node: yaml.Node, loader: yaml.SafeLoader, path: Path, settings: SourceSettings
+) -> None:
+    if isinstance(node, yaml.ScalarNode) and _scalar(node, loader, path) is None:
+        return
+    if not isinstance(node, yaml.SequenceNode):
+        raise InputError(path, _node_line(node), f"exclude of '{key}' must be a list")
+    for item in node.value:
+        if not isinstance(item, yaml.MappingNode):
+            raise InputError(
+                path, _node_line(item), 'each exclude entry must be {lines: "A-B", why: "..."}'
+            )
+        found: dict[str, yaml.Node] = {}
+        for k_node, v_node in item.value:
+            name = _scalar(k_node, loader, path)
+            if name not in _RANGE_KEYS:
+                raise InputError(
+                    path,
+                    _node_line(k_node),
+                    f"unknown field {name!r} in an exclude entry (expected: lines, why)",
+                )
+            if name in found:
+                raise InputError(path, _node_line(k_node), f"duplicate field '{name}'")
+            found[str(name)] = v_node
+        if "lines" not in found:
+            raise InputError(path, _node_line(item), "exclude entry without 'lines'")
+        raw = _scalar(found["lines"], loader, path)
+        rng = _parse_range(raw)
+        if rng is None:
+            raise InputError(
+                path,
+                _node_line(found["lines"]),
+                f'bad line range {raw!r}: expected "A-B" with 1 <= A <= B',
+            )
+        if "why" in found and not isinstance(_scalar(found["why"], loader, path), str):
+            raise InputError(path, _node_line(found["why"]), "'why' must be text")
+        settings.exclude.append(rng)
+        settings.exclude_at.append(_node_line(found["lines"]))
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------
+
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+
+
+def decode_text(data: bytes, path: Path | str) -> str:
+    """UTF-8 with an optional BOM; a bad byte is reported at its line, never guessed around."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = len(re.split(rb"\r\n|\r|\n", data[: exc.start]))
+        raise InputError(path, line, "invalid UTF-8") from None
+
+
+def split_lines(raw: str) -> list[str]:
+    """The file's lines as an editor numbers them (LF, CRLF or CR); no phantom last line."""
+    lines = _NEWLINE_RE.split(raw)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# Character folding (shared by sources and claims)
+# --------------------------------------------------------------------------------------------
+
+
+def _char_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    # Unicode and control whitespace -> plain space.
+    for cp in [0x09, 0x0B, 0x0C, 0x00A0, 0x1680, 0x202F, 0x205F, 0x3000, *range(0x2000, 0x200B)]:
+        table[cp] = " "
+    # Invisible: soft hyphen, zero-width characters, BOM, NUL.
+    for cp in (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00):
+        table[cp] = None
+    # Hyphens, dashes and minus signs -> "-" (so "6–12" reads "6-12").
+    for cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D):
+        table[cp] = "-"
+    for cp in (0x2018, 0x2019, 0x201A, 0x201B, 0x2032):
+        table[cp] = "'"
+    for cp in (0x201C, 0x201D, 0x201E, 0x201F, 0x2033):
+        table[cp] = '"'
+    table[0x00AE] = None  # registered sign
+    table[0x2122] = None  # trade mark sign
+    table[0x2265] = ">="
+    table[0x2264] = "<="
+    table[0x2026] = "..."
+    table[0x03BC] = "\u00b5"  # Greek mu -> micro sign: "μg" and "µg" are the same unit
+    ligatures = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl"}
+    table.update(ligatures)
+    table[0xFB05] = table[0xFB06] = "st"
+    return table
+
+
+_CHAR_TABLE = _char_table()
+_SPACES_RE = re.compile(r"\s+")
+# "!" standing for a small-capital D in some PDF fonts: "!-isomer", "N-acyl-!-amino acid".
+_BANG_D_RE = re.compile(r"(?<!\w)!-(?=\w)")
+# Greek letters are often lost in PDF extraction (" -helix", "( -amino"), so they are dropped on
+# both sides of a comparison. Micro (µ) is a unit, kept unless it prefixes a hyphenated name.
+_GREEK_CHAR = "[\u0391-\u03a9\u03b1-\u03c9\u03d0-\u03d6\u03f0-\u03f5]|\u00b5(?=-)"
+_GREEK_NAMES = "alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|mu|sigma|omega"
+_GREEK_RE = re.compile(rf"(?:{_GREEK_CHAR}|(?<![^\W\d_])(?i:{_GREEK_NAMES})(?![^\W\d_]))(-?)")
+# A hyphen left alone at the start of a word once its Greek letter was lost.
+_ORPHAN_HYPHEN_RE = re.compile(r"(^|[\s(\[{/])\s*-(?=[^\W\d_])")
+
+
+def _drop_greek(m: re.Match[str]) -> str:
+    """Drop the letter; also drop its hyphen when it began the word ("α-amino" -> "amino")."""
+    s = m.string
+    at_word_start = m.start() == 0 or not s[m.start() - 1].isalnum()
+    return "" if at_word_start else m.group(1)
+
+
+def fold_chars(s: str) -> str:
+    """Character-level folding applied identically to source lines and claim text."""
+    s = unicodedata.normalize("NFC", s).translate(_CHAR_TABLE)
+    s = _BANG_D_RE.sub("D-", s)
+    s = _GREEK_RE.sub(_drop_greek, s)
+    s = _ORPHAN_HYPHEN_RE.sub(r"\1", s)
+    return _SPACES_RE.sub(" ", s)
+
+
+def normalise_query(s: str) -> str:
+    """Fold claim text like source text, so a claim phrase can be searched in `SourceText.text`."""
+    return fold_chars(s).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Line-level repair of PDF text
+# --------------------------------------------------------------------------------------------
+
+# Citation digits glued to a lowercase word: "results94", "cells2-4", "patients53,55-62".
+# The whole alphabetic part must be lowercase (>= 3 letters), so codes such as IL6, pH7, Ca2+,
+# AB-123, XYZ0001 or Ser831 never match.
+_GLUED_REF_RE = re.compile(r"(?<![^\W_])([a-z]{3,})(\d+(?:[,-]\d+)*)(?=[\s.,;:)\]]|$)")
+# ... and glued to a closing parenthesis after a word: "(TRIAL*A)7 found".
+_PAREN_REF_RE = re.compile(r"(?<=[A-Za-z*]\))\d+(?:[,-]\d+)*(?=[\s.,;:]|$)")
+# Nature-style citation markers: "REF. 13", "REFS 65,81", "(REFS126,127)".
+_REFS_RE = re.compile(r"\s*\bREFS?(?![A-Za-z])\.?\s*\d+(?:\s*[,-]\s*\d+)*")
+_EMPTY_PARENS_RE = re.compile(r"\s*\(\s*\)")
+# A word of >= 3 letters, not all lowercase, with digits glued on: "ABC131", "Brand123" can be
+# citations, "GENE5", "mRec2" are names. Told apart by `_glued_to_names`.
+_NAME_REF_RE = re.compile(
+    r"(?<![^\W_])([A-Za-z]*[A-Z][A-Za-z]*)((\d+)(?:[,-]\d+)*)(?=[\s.,;:)\]]|$)"
+)
+_CODE_RE = re.compile(r"(?<![^\W_])[^\W\d_]+\d+")
+#: How far (in citations) and how close (in number) a glued number must be to the document's
+#: own citation sequence to count as a citation.
+CITATION_WINDOW = 3
+CITATION_SLACK = 5
+#: A document is treated as PDF extraction when at least this many words that also occur on
+#: their own carry glued digits.
+PDF_GLUED_MIN = 3
+
+
+def _numbers(digits: str) -> list[int]:
+    return [int(x) for x in re.findall(r"\d+", digits)]
+
+
+def _glued_to_names(lines: list[str | None], vocab: Vocabulary) -> dict[int, list[tuple[int, int]]]:
+    """Spans of citation digits glued to capitalised words, by line index.
+
+    Such a token ("ABC131") looks like a name ("GENE2"), so it counts as a citation only when
+    the word also occurs bare, the exact token occurs once, and its number fits the document's
+    citation sequence: within CITATION_SLACK of one of the CITATION_WINDOW nearest unambiguous
+    citations (lowercase-glued, parenthesis-glued, REF markers) before or after it.
+    """
+    cited: list[tuple[int, int, list[int]]] = []
+    candidates: list[tuple[int, int, int, list[int]]] = []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        for rx, group in ((_GLUED_REF_RE, 2), (_PAREN_REF_RE, 0), (_REFS_RE, 0)):
+            for m in rx.finditer(line):
+                cited.append((i, m.start(), _numbers(m.group(group))))
+        for m in _NAME_REF_RE.finditer(line):
+            letters = m.group(1)
+            token = letters + m.group(3)
+            if _REFS_RE.fullmatch(m.group(0)):
+                continue  # "REFS126,127": a marker, removed whole by _strip_refs
+            if len(letters) >= 3 and vocab.standalone(letters) and vocab.codes[token] == 1:
+                candidates.append((i, m.start(2), m.end(2), _numbers(m.group(2))))
+    cited.sort(key=lambda c: (c[0], c[1]))
+    keys = [(c[0], c[1]) for c in cited]
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for i, start, end, nums in candidates:
+        at = bisect.bisect_left(keys, (i, start))
+        near = [n for c in cited[max(0, at - CITATION_WINDOW) : at + CITATION_WINDOW] for n in c[2]]
+        if any(abs(a - b) <= CITATION_SLACK for a in nums for b in near):
+            spans.setdefault(i, []).append((start, end))
+    return spans
+
+
+def _strip_refs(line: str, spans: Sequence[tuple[int, int]] = ()) -> str:
+    """Remove citation markers and numbers from one line of PDF-like text."""
+    for start, end in sorted(spans, reverse=True):
+        line = line[:start] + line[end:]
+    line = _REFS_RE.sub("", line)
+    line = _GLUED_REF_RE.sub(r"\1", line)
+    line = _PAREN_REF_RE.sub("", line)
+    line = _EMPTY_PARENS_RE.sub("", line)
+    return _SPACES_RE.sub(" ", line).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Document vocabulary and end-of-line hyphenation
+# --------------------------------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_COMPOUND_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+_HYPHEN_END_RE = re.compile(r"([^\W_]+)-$")
+_LETTER_HYPHEN_END_RE = re.compile(r"[^\W\d_]-$")
+_SENTENCE_END_RE = re.compile(r"[.!?:;][\"')\]]*$")
+_BULLET_RE = re.compile(r"[\u2022\u00b7\u25aa\u25e6\u2023*-](\s|$)")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+NUMBER_WORDS = _word_set(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred thousand"""
+)
+# Word endings that are never a word of their own after a line-break hyphen ("treat-ments").
+SUFFIXES = _word_set(
+    """s es ed ing ings ly er ers or ors al ally ial ic ics ical ically ion ions tion tions sion
+    sions ation ations ment ments ness ity ities ty ties ive ives ous able ible ance ances ence
+    ences ant ants ent ents ate ates ated ating ism ist ists ize ized izes izing ise ised ure
+    ures ary ory"""
+)
+
+
+@dataclass
+class Vocabulary:
+    """Words and hyphenated pairs seen inside lines of one document (never line-break pieces)."""
+
+    words: Counter[str] = field(default_factory=Counter)
+    bare: Counter[str] = field(default_factory=Counter)  # not followed by a digit
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    heads: Counter[str] = field(default_factory=Counter)  # right-hand parts of compounds
+    mods: Counter[str] = field(default_factory=Counter)  # left-hand parts of compounds
+    glued: Counter[str] = field(default_factory=Counter)
+    codes: Counter[str] = field(default_factory=Counter)  # letters+digits tokens, as written
+
+    @cached_property
+    def sorted_words(self) -> list[str]:
+        return sorted(self.words)
+
+    def standalone(self, word: str) -> int:
+        """How often `word` (any case) occurs without digits glued to it."""
+        return self.bare[word.lower()]
+
+    def has_stem(self, fragment: str) -> bool:
+        """A long fragment whose stem starts a known word ("measuring" ~ "measurement")."""
+        if len(fragment) < 6:
+            return False
+        stem = fragment[: max(6, len(fragment) - 3)]
+        i = bisect.bisect_left(self.sorted_words, stem)
+        return i < len(self.sorted_words) and self.sorted_words[i].startswith(stem)
+
+
+def build_vocabulary(lines: list[str | None]) -> Vocabulary:
+    """Count words per document, skipping the halves of words broken at a line-end hyphen."""
+    vocab = Vocabulary()
+    broken_before = False
+    for line in lines:
+        if not line:
+            continue
+        words = list(_WORD_RE.finditer(line))
+        first = 1 if broken_before and line[0].islower() else 0
+        broken_after = bool(_LETTER_HYPHEN_END_RE.search(line))
+        last = len(words) - 1 if broken_after else len(words)
+        for m in words[first:last]:
+            word = m.group(0).lower()
+            vocab.words[word] += 1
+            if not line[m.end() : m.end() + 1].isdigit():
+                vocab.bare[word] += 1
+        for comp in _COMPOUND_RE.findall(line):
+            if broken_after and line.endswith(comp):
+                continue
+            parts = comp.lower().split("-")
+            vocab.pairs.update(zip(parts, parts[1:], strict=False))
+            vocab.heads.update(parts[1:])
+            vocab.mods.update(parts[:-1])
+        vocab.glued.update(m.group(1) for m in _GLUED_REF_RE.finditer(line))
+        vocab.codes.update(m.group(0) for m in _CODE_RE.finditer(line))
+        broken_before = broken_after
+    return vocab
+
+
+def keep_hyphen(left: str, right: str, vocab: Vocabulary) -> bool:
+    """Whether "left-" at a line end + "right..." is a real compound (keep) or a word break.
+
+    In order: codes and single letters keep it ("AB2-", "D-"); otherwise the document decides
+    by which form it uses inside lines ("long-term" vs "outcomes"); failing that, a number
+    word keeps it ("Forty-two"), a bare suffix joins ("treat-ment"), a left part that is no
+    word of the document joins ("investi-gated"), and a known left word keeps it when the right
+    part is a word or a compound head the document uses ("dose-dependent" given "dose" and
+    "time-dependent"). Typesetting breaks are the rule, so anything else joins.
+    """
+    if not right[:1].islower():
+        return True
+    if len(left) == 1 or any(c.isdigit() for c in left) or any(c.isupper() for c in left[1:]):
+        return True
+    m = _WORD_RE.match(right)
+    if not m:
+        return True
+    l_word, r_word = left.lower(), m.group(0).lower()
+    joined = vocab.words[l_word + r_word]
+    hyphenated = vocab.pairs[(l_word, r_word)]
+    if joined or hyphenated:
+        return hyphenated > joined
+    if l_word in NUMBER_WORDS:
+        return True
+    if r_word in SUFFIXES:
+        return False
+    if len(l_word) < 3 or not (vocab.words[l_word] or vocab.mods[l_word]):
+        return False  # "investi-gated", "in-dependent": a fragment, whatever follows
+    return bool(vocab.heads[r_word] or vocab.words[r_word] or vocab.has_stem(r_word))
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------------
+
+#: Lines shorter than this share of the document's typical line (75th percentile) end a block
+#: when the next line starts a new sentence (headings, last lines of paragraphs).
+SHORT_LINE = 0.75
+#: Lines longer than this are whole paragraphs (web pages), not typeset lines.
+LONG_LINE = 160
+_PARAGRAPH = "\n\n"
+_DROP_HYPHEN = "\x00"
+
+
+@dataclass(frozen=True)
+class LineMap:
+    """Breakpoints: text from `starts[i]` on came from original line `lines[i]`."""
+
+    starts: tuple[int, ...] = ()
+    lines: tuple[int, ...] = ()
+
+    def line_at(self, offset: int) -> int:
+        """1-based original line of a text offset (separators belong to the line before)."""
+        if not self.starts:
+            return 1
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.lines[max(i, 0)]
+
+
+def looks_like_pdf(vocab: Vocabulary) -> bool:
+    """PDF extraction glues citation numbers to words that the document also uses bare."""
+    glued = sum(n for w, n in vocab.glued.items() if vocab.standalone(w) > 0)
+    return glued >= PDF_GLUED_MIN
+
+
+def _separator(
+    prev: str, cur: str, gap: bool, block_start: bool, short: float, vocab: Vocabulary
+) -> str:
+    """How line `cur` continues `prev`: joined, with a space, or as a new block ("\\n\\n")."""
+    first = cur[0]
+    lower = first.islower()
+    hyphen = _HYPHEN_END_RE.search(prev)
+    ends = _SENTENCE_END_RE.search(prev) is not None
+    if gap:  # blank or excluded lines between: only a sentence cut by a page or column break
+        soft = not ends and (lower or first == "(")
+    elif block_start and not lower:
+        soft = False
+    else:
+        continues = lower or hyphen or first in ",.;:)]" or prev.endswith((",", "/", "("))
+        opens = first == "(" and not ends  # glossary "Some term" + "(ST). A term that ..."
+        ends_block = len(prev) < short or (ends and len(prev) > LONG_LINE)
+        soft = bool(continues or opens or not ends_block)
+    if not soft:
+        return _PARAGRAPH
+    if hyphen:
+        return "" if keep_hyphen(hyphen.group(1), cur, vocab) else _DROP_HYPHEN
+    if first in ",.;:)]" or (prev.endswith("/") and prev[-2:-1].isalnum()):
+        return ""
+    return " "
+
+
+def normalise(raw: str, excluded_lines: Collection[int] = frozenset()) -> tuple[str, LineMap]:
+    """Searchable evidence text of `raw` and the map from its offsets to original lines.
+
+    Excluded lines are dropped; lines are joined into running text with "\\n\\n" between blocks;
+    line-break hyphenation is undone where the document shows it is not a compound; in PDF-like
+    text, citation numbers glued to words are removed; characters are folded by `fold_chars`.
+    """
+    excluded = set(excluded_lines)
+    lines: list[str | None] = []
+    indented: list[bool] = []
+    for no, line in enumerate(split_lines(raw), 1):
+        if no in excluded:
+            lines.append(None)
+            indented.append(False)
+            continue
+        folded = fold_chars(line)
+        indented.append(folded.startswith(" "))
+        lines.append(folded.strip())
+    vocab = build_vocabulary(lines)
+    if looks_like_pdf(vocab):
+        spans = _glued_to_names(lines, vocab)
+        lines = [_strip_refs(x, spans.get(i, [])) if x else x for i, x in enumerate(lines)]
+    lengths = sorted(len(x) for x in lines if x)
+    typical = lengths[int(0.75 * (len(lengths) - 1))] if lengths else 0
+    short = SHORT_LINE * typical
+
+    parts: list[str] = []
+    size = 0
+    starts: list[int] = []
+    line_nos: list[int] = []
+    prev: str | None = None
+    gap = False
+    for no, (line, indent) in enumerate(zip(lines, indented, strict=True), 1):
+        if not line:
+            gap = prev is not None
+            continue
+        if prev is not None:
+            block_start = indent or bool(_BULLET_RE.match(line))
+            sep = _separator(prev, line, gap, block_start, short, vocab)
+            if sep == _DROP_HYPHEN:
+                parts[-1] = parts[-1][:-1]
+                size -= 1
+                sep = ""
+            parts.append(sep)
+            size += len(sep)
+        starts.append(size)
+        line_nos.append(no)
+        parts.append(line)
+        size += len(line)
+        prev, gap = line, False
+    return "".join(parts), LineMap(tuple(starts), tuple(line_nos))
+
+
+# --------------------------------------------------------------------------------------------
+# Source texts
+# --------------------------------------------------------------------------------------------
+
+
+class SourceText:
+    """One cited source: the original text and its normalised, line-mapped evidence text."""
+
+    def __init__(
+        self, key: str, path: Path, raw: str, kind: str, text: str, line_map: LineMap
+    ) -> None:
+        self.key = key
+        self.path = path
+        self.raw = raw
+        self.kind = kind
+        self.text = text
+        self.line_map = line_map
+
+    def __repr__(self) -> str:
+        return f"SourceText({self.key!r}, {self.path.name!r}, {len(self.text)} chars)"
+
+    @classmethod
+    def from_bytes(
+        cls, key: str, path: Path, data: bytes, settings: SourceSettings | None = None
+    ) -> SourceText:
+        """Decode and normalise; an exclude range past the end of the file is an input error."""
+        raw = decode_text(data, path)
+        settings = settings or SourceSettings()
+        _check_ranges(key, path, raw, settings)
+        text, line_map = normalise(raw, settings.excluded_lines())
+        return cls(key, path, raw, settings.kind, text, line_map)
+
+    @cached_property
+    def text_lower(self) -> str:
+        """Lowercased `text`, same offsets (case folding is 1:1 for the folded characters)."""
+        lowered = self.text.lower()
+        return lowered if len(lowered) == len(self.text) else _lower_same_length(self.text)
+
+    def line_at(self, offset: int) -> int:
+        """1-based line in the original file for an offset in `text`."""
+        if not 0 <= offset <= len(self.text):
+            raise ValueError(f"offset {offset} outside the text of {self.key}")
+        return self.line_map.line_at(offset)
+
+    def snippet(self, start: int, end: int, width: int = 80) -> str:
+        """About `width` characters around text[start:end], on one line, cut between words.
+
+        The context stays inside the match's block, so a snippet never shows unrelated text.
+        """
+        text = self.text
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"span {start}-{end} outside the text of {self.key}")
+        cut = text.rfind(_PARAGRAPH, 0, start)
+        floor = 0 if cut < 0 else cut + len(_PARAGRAPH)
+        cut = text.find(_PARAGRAPH, end)
+        ceiling = len(text) if cut < 0 else cut
+        room = max(width - (end - start), 0)
+        lo = max(floor, start - room // 2)
+        hi = min(ceiling, end + room - (start - lo))
+        lo = max(floor, start - (room - (hi - end)))
+        if lo > floor and not text[lo - 1].isspace():
+            space = text.find(" ", lo, start)
+            lo = start if space < 0 else space + 1
+        if hi < ceiling and not text[hi].isspace():
+            space = text.rfind(" ", end, hi)
+            hi = end if space < 0 else space
+        body = _SPACES_RE.sub(" ", text[lo:hi]).strip()
+        return ("..." if lo > floor else "") + body + ("..." if hi < ceiling else "")
+
+
+def _lower_same_length(text: str) -> str:
+    """Lowercase char by char, keeping a character whose lowercase form has another length."""
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _check_ranges(key: str, path: Path, raw: str, settings: SourceSettings) -> None:
+    count = len(split_lines(raw))
+    for i, (a, b) in enumerate(settings.exclude):
+        if b > count:
+            where = settings.origin or path
+            line = settings.exclude_at[i] if i < len(settings.exclude_at) else None
+            raise InputError(
+                where,
+                line if settings.origin else None,
+                f"exclude range {a}-{b} of '{key}' is past the end of {path.name} ({count} lines)",
+            )
+
+
+def _read_source(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, None, "source text not found") from None
+    except IsADirectoryError:
+        raise InputError(path, None, "source text is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read source text: {exc.strerror}") from None
+
+
+def _cache_key(data: bytes, settings: SourceSettings) -> str:
+    head = json.dumps(
+        {"v": NORMALISER_VERSION, "kind": settings.kind, "exclude": settings.exclude},
+        sort_keys=True,
+    )
+    return hashlib.sha256(head.encode() + b"\0" + data).hexdigest()
+
+
+def _cache_read(file: Path) -> tuple[str, LineMap] | None:
+    """A cached normalisation, or None when absent, unreadable or not in the expected shape."""
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+        text, starts, lines = doc["text"], doc["starts"], doc["lines"]
+        ok = (
+            doc.get("version") == NORMALISER_VERSION
+            and isinstance(text, str)
+            and isinstance(starts, list)
+            and isinstance(lines, list)
+            and len(starts) == len(lines)
+            and all(isinstance(x, int) for x in starts + lines)
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (text, LineMap(tuple(starts), tuple(lines))) if ok else None
+
+
+def _cache_write(file: Path, text: str, line_map: LineMap) -> None:
+    """Write atomically; a cache that cannot be written is only a missed speed-up."""
+    doc = {
+        "version": NORMALISER_VERSION,
+        "text": text,
+        "starts": list(line_map.starts),
+        "lines": list(line_map.lines),
+    }
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, ensure_ascii=False)
+            os.replace(tmp, file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+def load_source(
+    key: str, path: Path, settings: SourceSettings | None, cache_dir: Path | None = None
+) -> SourceText:
+    """Read one source file; with `cache_dir`, reuse a normalisation of identical input."""
+    data = _read_source(path)
+    if cache_dir is None:
+        return SourceText.from_bytes(key, path, data, settings)
+    settings = settings or SourceSettings()
+    raw = decode_text(data, path)
+    _check_ranges(key, path, raw, settings)
+    file = cache_dir / f"source-{_cache_key(data, settings)}.json"
+    cached = _cache_read(file)
+    if cached is None:
+        text, line_map = normalise(raw, settings.excluded_lines())
+        _cache_write(file, text, line_map)
+    else:
+        text, line_map = cached
+    return SourceText(key, path, raw, settings.kind, text, line_map)
+
+
+class SourceIndex(Mapping[str, SourceText]):
+    """Source texts by bibliography key (read-only mapping)."""
+
+    def __init__(self, texts: Mapping[str, SourceText] | None = None) -> None:
+        self._texts: dict[str, SourceText] = dict(texts or {})
+
+    def __getitem__(self, key: str) -> SourceText:
+        return self._texts[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __repr__(self) -> str:
+        return f"SourceIndex({sorted(self._texts)})"
+
+
+def load_index(
+    entries: Mapping[str, Path],
+    sidecar: Mapping[str, SourceSettings],
+    cache_dir: Path | None = None,
+) -> SourceIndex:
+    """Load every source named in `entries` (key -> file) with its sidecar settings."""
+    return SourceIndex(
+        {key: load_source(key, path, sidecar.get(key), cache_dir) for key, path in entries.items()}
+    )

@@ -1,0 +1,101 @@
+"""Safe YAML loading that remembers lines, so schema errors can say `file:line`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+from .textio import read_text
+
+
+class LineDict(dict):
+    """A mapping from YAML that knows its own line and each key's line (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    line: int = 0
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader (no tags that run code) whose mappings and lists carry line numbers."""
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    d = LineDict()
+    d.line = node.start_mark.line + 1
+    d.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise InputError(None, key_node.start_mark.line + 1, "mapping keys must be scalars")
+        if key in d:
+            raise InputError(None, key_node.start_mark.line + 1, f"duplicate key '{key}'")
+        d[str(key) if not isinstance(key, str) else key] = loader.construct_object(
+            value_node, deep=True
+        )
+        d.key_lines[str(key)] = key_node.start_mark.line + 1
+    return d
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    out = LineList(loader.construct_object(n, deep=True) for n in node.value)
+    out.line = node.start_mark.line + 1
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+MAX_NODES = 100_000
+
+
+def load_yaml(path: Path, shown: str) -> object:
+    """Load one YAML document safely; errors become one-line InputErrors with the line."""
+    text = read_text(path, shown)
+    return loads_yaml(text, shown)
+
+
+def loads_yaml(text: str, shown: str) -> object:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _guard(node, shown)
+        return loader.construct_document(node)
+    except InputError as exc:
+        raise InputError(shown, exc.line, exc.message) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = (exc.problem or str(exc)).splitlines()[0]
+        raise InputError(shown, line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(shown, None, f"invalid YAML: {str(exc).splitlines()[0]}") from None
+    finally:
+        loader.dispose()
+
+
+def _guard(root: yaml.Node, shown: str) -> None:
+    """Refuse alias bombs: count nodes as expanded, through aliases, before constructing."""
+    seen = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise InputError(shown, root.start_mark.line + 1, "YAML too large or too many aliases")
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.append(k)
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)

@@ -1,0 +1,85 @@
+"""Shared helpers: build a small real project on disk and run the real CLI on it."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from glutlint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(args: list[str], cwd: Path) -> Result:
+    """Run `glutlint ARGS` in-process from `cwd`, capturing stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(args)
+    finally:
+        os.chdir(old)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+SEED_BIB = (ROOT / "refs" / "references.bib").read_text(encoding="utf-8")
+
+
+@dataclass
+class Project:
+    root: Path
+
+    def write(self, rel: str, text: str) -> Path:
+        p = self.root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return p
+
+    def check(self, *args: str) -> Result:
+        return run_cli(["check", *args], self.root)
+
+    def codes(self, *args: str) -> list[str]:
+        import json
+
+        r = run_cli(["check", "--format", "json", *args], self.root)
+        assert r.code in (0, 1), r.err
+        return [d["code"] for d in json.loads(r.out)]
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Project:
+    """A project with the five real seeds, our bibliography, sidecar, lexicon and ledger,
+    and a manuscript folder the test fills in."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copytree(ROOT / "refs", tmp_path / "refs")
+    (tmp_path / "manuscript").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """
+            [tool.glutlint]
+            manuscript = "manuscript"
+            bibliography = "refs/references.bib"
+            sources = "seeds/sources.yaml"
+            facts = "refs/facts.yaml"
+            lexicon = "refs/lexicon.yaml"
+            """
+        ),
+        encoding="utf-8",
+    )
+    return Project(tmp_path)
