@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: all setup check build report test lint bench clean
 
-all: check build
+all: check build report
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,3 +34,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf build .pytest_cache
+
+report: $(STAMP)
+	$(BIN)/glutlint report

@@ -19,12 +19,54 @@ pypandoc = pytest.importorskip("pypandoc")
 SEED = 20240611
 N_PARAGRAPHS = 600
 
-WORDS = (
-    "ketamine depression rapid response trial patients dose effect remission placebo "
-    "infusion study cohort relapse glutamate receptor NMDA mood week the of and in was "
-    "e.g. i.e. Fig. approx. vs. et al. p. U.S. 0.5 43.2% 12 3.1 Smith Zarate CA Jr. "
-    "J. W. Murrough Dr. No."
-).split()
+WORDS = [
+    "ketamine",
+    "depression",
+    "rapid",
+    "response",
+    "trial",
+    "patients",
+    "dose",
+    "effect",
+    "remission",
+    "placebo",
+    "infusion",
+    "study",
+    "cohort",
+    "relapse",
+    "glutamate",
+    "receptor",
+    "NMDA",
+    "mood",
+    "week",
+    "the",
+    "of",
+    "and",
+    "in",
+    "was",
+    "e.g.",
+    "i.e.",
+    "Fig.",
+    "approx.",
+    "vs.",
+    "et",
+    "al.",
+    "p.",
+    "U.S.",
+    "0.5",
+    "43.2%",
+    "12",
+    "3.1",
+    "Smith",
+    "Zarate",
+    "CA",
+    "Jr.",
+    "J.",
+    "W.",
+    "Murrough",
+    "Dr.",
+    "No.",
+]
 PUNCT = [".", ",", ";", ":", "!", "?", "(", ")", "-", "--", "...", '"', "'", "/", "&", "+"]
 KEYS = [
     "smith2000",
@@ -111,7 +153,7 @@ def _piece(rng: random.Random) -> str:
         lambda: "[" + w + "](http://x.org/@y)",
         lambda: "![img " + k + "](x.png)",
         lambda: "[" + rng.choice(["foo", "see; " + k, k + "; see", "foo" + k, w + " " + k]) + "]",
-        lambda: "\\" + k,
+        lambda: "\\@" + rng.choice(KEYS).replace("~", "") + rng.choice(TRAILING),
         lambda: "$" + k + "$",
         lambda: "^[note " + k + "]",
         lambda: "[^1]",

@@ -332,7 +332,7 @@ def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
 def test_sidecar_of_the_seeds(sidecar: dict[str, SourceSettings]) -> None:
     assert set(sidecar) == {"mcintyre2024", "pedersen2017", "kadriu2019", "henter2021",
                             "sanacora2008"}  # fmt: skip
-    assert sidecar["kadriu2019"] == SourceSettings("abstract", [(2, 4), (8, 33)])
+    assert sidecar["kadriu2019"] == SourceSettings("abstract", [(2, 4), (8, 34)])
     assert sidecar["sanacora2008"] == SourceSettings("full text", [])
     assert sidecar["pedersen2017"].kind == "news"
     assert load_source("k", PEDERSEN, sidecar["pedersen2017"]).kind == "news"

@@ -44,7 +44,9 @@ class Entry:
         names = [a.split(",")[0].strip() for a in self.authors]
         if not names:
             return ""
-        return names[0] + (" et al." if len(names) > 2 else "" if len(names) == 1 else f" and {names[1]}")
+        return names[0] + (
+            " et al." if len(names) > 2 else "" if len(names) == 1 else f" and {names[1]}"
+        )
 
 
 def _clean(value: str) -> str:

@@ -18,8 +18,11 @@ META_RE = re.compile(
     r"sets out|draws|depicts|collects|places)\b|see (?:table|figure)\b)",
     re.IGNORECASE,
 )
-REF_RE = re.compile(r"\b(?:Table|Tables|Figure|Figures|Fig\.|Figs\.|Section|Box|Supplementary)\s+"
-                    r"\d+[A-Za-z]?(?:\s*(?:,|and|-|–)\s*\d+[A-Za-z]?)*", re.IGNORECASE)
+REF_RE = re.compile(
+    r"\b(?i:Tables?|Figures?|Figs?\.|Section|Box|Supplementary|Phase|Stage|Grade|"
+    r"Type|Group|Class|Schedule)\s+"
+    r"(?:\d+[A-Za-z]?|[IV]+)(?:\s*(?:,|and|or|/|-|–)\s*(?:\d+[A-Za-z]?|[IV]+))*"
+)
 CLAIM_KINDS = {"paragraph", "item", "abstract", "cell", "caption"}
 
 
@@ -39,6 +42,28 @@ class Claim:
             if c.key not in seen:
                 seen.append(c.key)
         return seen
+
+
+BOUND_BEFORE_RE = re.compile(r"\b(?:by|until|till|up to|no later than|as late as)\s*$", re.I)
+
+
+def year_bound(text: str, q: Quantity) -> str:
+    """How a year is meant: '=' (exactly), '<' / '<=' (before, by), '>' / '>=' (after, since)."""
+    if q.comparator in {"<", "<=", ">", ">="}:
+        return q.comparator
+    if BOUND_BEFORE_RE.search(text[max(0, q.start - 20) : q.start]):
+        return "<="
+    return "="
+
+
+def year_satisfies(bound: str, claimed: int, actual: int) -> bool:
+    return {
+        "=": actual == claimed,
+        "<": actual < claimed,
+        "<=": actual <= claimed,
+        ">": actual > claimed,
+        ">=": actual >= claimed,
+    }.get(bound, actual == claimed)
 
 
 def skip_spans(text: str) -> list[tuple[int, int]]:

@@ -132,7 +132,9 @@ def load_config(start: Path | None = None) -> Config:
             raise InputError(pyproject, None, "[tool.glutlint.profile] must be a table")
         bad = sorted(set(conf["profile"]) - set(DEFAULT_PROFILE))
         if bad:
-            raise InputError(pyproject, None, f"unknown option in [tool.glutlint.profile]: {bad[0]}")
+            raise InputError(
+                pyproject, None, f"unknown option in [tool.glutlint.profile]: {bad[0]}"
+            )
         profile.update(conf["profile"])
     bib = opt_path("bibliography")
     assert bib is not None

@@ -43,9 +43,7 @@ class Context:
     @cached_property
     def verdicts(self) -> list[Verdict]:
         p = self.project
-        return [
-            check_claim(c, p.indexes, p.lexicon, p.entries) for c in self.claims if c.cites
-        ]
+        return [check_claim(c, p.indexes, p.lexicon, p.entries) for c in self.claims if c.cites]
 
     def doc_of(self, claim: Claim) -> Document:
         return next(d for d in self.documents if claim.sentence.block in d.blocks)
@@ -83,8 +81,14 @@ def _suppress(
                 what = " ".join(s.codes) or "all codes"
                 kept.append(
                     Diagnostic(
-                        doc.shown, s.line, s.column, s.line, len(lines[s.line - 1]) + 1,
-                        "GL001", WARNING, f"suppression of {what} suppresses nothing",
+                        doc.shown,
+                        s.line,
+                        s.column,
+                        s.line,
+                        len(lines[s.line - 1]) + 1,
+                        "GL001",
+                        WARNING,
+                        f"suppression of {what} suppresses nothing",
                     )
                 )
     return kept
@@ -95,10 +99,10 @@ def _covering(doc: Document, diag: Diagnostic):  # noqa: ANN202 - Suppression | 
     active: dict[str, object] = {}
     for s in sorted(doc.suppressions, key=lambda s: (s.line, s.column)):
         applies = not s.codes or diag.code in s.codes
-        if s.action == "disable-line" and s.line == diag.line and applies:
+        if s.action == "disable-line" and s.line <= diag.line <= s.end_line and applies:
             return s
         if s.action == "disable-next-line" and applies:
-            nxt = s.line + 1
+            nxt = s.end_line + 1
             while nxt <= len(lines) and not lines[nxt - 1].strip():
                 nxt += 1
             if diag.line == nxt:
@@ -117,7 +121,9 @@ def _covering(doc: Document, diag: Diagnostic):  # noqa: ANN202 - Suppression | 
     return active.get(diag.code) or active.get("*")
 
 
-def run_rules(ctx: Context, select: list[str] | None = None, ignore: list[str] | None = None) -> list[Diagnostic]:
+def run_rules(
+    ctx: Context, select: list[str] | None = None, ignore: list[str] | None = None
+) -> list[Diagnostic]:
     from .rules import REGISTRY
 
     select = ctx.config.select if select is None else select
@@ -136,14 +142,23 @@ def run_rules(ctx: Context, select: list[str] | None = None, ignore: list[str] |
 
 def _stamp(f: Finding, code: str, severity: str) -> Diagnostic:
     return Diagnostic(
-        f.path, f.line, f.column, f.end_line or f.line, f.end_column or f.column + 1, code,
-        severity, f.message,
+        f.path,
+        f.line,
+        f.column,
+        f.end_line or f.line,
+        f.end_column or f.column + 1,
+        code,
+        severity,
+        f.message,
     )
 
 
 def check_files(
-    project: Project, files: Iterable[Path] | None = None, texts: dict[Path, str] | None = None,
-    select: list[str] | None = None, ignore: list[str] | None = None,
+    project: Project,
+    files: Iterable[Path] | None = None,
+    texts: dict[Path, str] | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
 ) -> list[Diagnostic]:
     """Check `files` (default: the configured manuscript) with a loaded project."""
     paths = list(files) if files is not None else list(project.config.manuscript)

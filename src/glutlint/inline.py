@@ -3,10 +3,11 @@
 Every function is pure and works on the raw source text of one block (a paragraph, list
 item, table cell or heading) so that diagnostics can point at exact character offsets.
 
-The citation finder is a small re-implementation of the parts of pandoc's Markdown inline
-reader (pandoc 3.x) that decide whether an ``@`` starts a citation.  It follows pandoc's
-behaviour even where that is surprising (see ``tests/test_inline.py``) because the linter
-must agree with what the final ``pandoc --citeproc`` build will cite.
+Citations are found by a small re-implementation of the parts of pandoc's Markdown inline
+reader (pandoc 3.x) that decide whether an ``@`` starts a citation, and the same parse
+tells which spans are code, HTML, math or link targets.  It follows pandoc even where that
+is surprising (see ``tests/test_inline.py``), because the linter must agree with what the
+final ``pandoc --citeproc`` build will cite.
 """
 
 from __future__ import annotations
@@ -38,11 +39,44 @@ class Citation:
 
 
 # ---------------------------------------------------------------------------
-# small lexical helpers shared by the masker and the citation parser
+# lexical helpers: each mirrors one pandoc parser
 # ---------------------------------------------------------------------------
 
 _KEY_INTERNAL = frozenset(":.#$%&-+?<>~/")
 _SPACE_TAB = " \t"
+_LATEX_CMD_RE = re.compile(r"\\[A-Za-z]+\*?")
+# URI schemes pandoc autolinks (a subset of its IANA list: other ``<x:y>`` are HTML or text)
+_SCHEMES = (  # noqa: SIM905 - a word list reads best as one string
+    "aaa about acap acct afp apt attachment bitcoin blob callto cap chrome cid content "
+    "coap crid data dav dict dns doi ed2k facetime fax feed file finger fish ftp geo gg "
+    "git gopher h323 hdl http https iax icap im imap info ipp irc irc6 ircs isbn jabber "
+    "ldap magnet mailto maps market message mid mms msnim mtqp mumble mupdate mvn news "
+    "nfs nntp notes onenote opaquelocktoken pop pres rsync rtmp rtsp s3 sftp sip sips "
+    "skype sms snmp spotify ssh steam svn tag tel telnet tftp tv udp urn vnc webcal ws "
+    "wss xmpp z39.50r"
+).split()
+_AUTOLINK_RE = re.compile(
+    r"<(?:(?:" + "|".join(re.escape(x) for x in _SCHEMES) + r"):[^\s<>]*"
+    r"|[A-Za-z0-9][\w!#$%&'*+/=?^`{|}~-]*(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>",
+    re.IGNORECASE,
+)
+_HTML_TAG_RE = re.compile(
+    r"""</?[A-Za-z][A-Za-z0-9\-:]*
+    (?:\s+[A-Za-z_:][\w:.\-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*
+    \s*/?>""",
+    re.VERBOSE,
+)
+_ATTRS_RE = re.compile(
+    r"""\{[ \t]*\n?[ \t]*
+    (?:(?:\#[\w\-:.]+|\.[^\W\d][\w\-:.]*|[^\W\d][\w\-:.]*=(?:"[^"]*"|'[^']*'|[^\s}"']*)|-)
+       [ \t]*\n?[ \t]*)*
+    \}""",
+    re.VERBOSE,
+)
+_RAW_ATTR_RE = re.compile(r"\{=[\w-]+\}")
+_FOOTNOTE_REF_RE = re.compile(r"\[\^[^\s\]]+\]")
+_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def _is_regchar(c: str) -> bool:
@@ -65,11 +99,8 @@ def _parse_key(t: str, i: int, lim: int) -> tuple[int, str] | None:
         while j < lim:
             d = t[j]
             nxt = t[j + 1] if j + 1 < lim else ""
-            if _is_regchar(d):
-                j += 1
-            elif d in _KEY_INTERNAL and nxt and _is_regchar(nxt):
-                j += 1
-            elif d in ":/" and nxt == "/":
+            internal = d in _KEY_INTERNAL and nxt != "" and _is_regchar(nxt)
+            if _is_regchar(d) or internal or (d in ":/" and nxt == "/"):
                 j += 1
             else:
                 break
@@ -98,15 +129,15 @@ def _blank_line_at(t: str, j: int, lim: int) -> bool:
     return j >= lim or t[j] == "\n"
 
 
-def _balanced(t: str, i: int, lim: int, open_: str = "[", close: str = "]") -> int | None:
-    """Index just past the bracket closing the one at i, without crossing a blank line.
-
-    Like pandoc's ``charsInBalancedBrackets`` this ignores backslash escapes.
-    """
+def _balanced(t: str, i: int, lim: int, open_: str, close: str) -> int | None:
+    """Index just past the delimiter closing the one at i (escapes honoured, no blank line)."""
     depth = 0
     j = i
     while j < lim:
         c = t[j]
+        if c == "\\":
+            j += 2
+            continue
         if c == open_:
             depth += 1
         elif c == close:
@@ -119,14 +150,139 @@ def _balanced(t: str, i: int, lim: int, open_: str = "[", close: str = "]") -> i
     return None
 
 
-_ATTRS_RE = re.compile(
-    r"""\{[ \t]*\n?[ \t]*
-    (?:(?:\#[\w\-:.]+|\.[^\W\d][\w\-:.]*|[^\W\d][\w\-:.]*=(?:"[^"]*"|'[^']*'|[^\s}"']*)|-)
-       [ \t]*\n?[ \t]*)*
-    \}""",
-    re.VERBOSE,
-)
-_RAW_ATTR_RE = re.compile(r"\{=[\w-]+\}")
+def _code_end(t: str, i: int, lim: int) -> int | None:
+    """End of the inline code span opened by the backtick run at i (pandoc ``code``).
+
+    The closing run must have exactly as many backticks as the opening run; the span may
+    continue over line breaks but not over a blank line.  Attributes (``{.py}``, ``{=html}``)
+    directly after it belong to it.
+    """
+    j = i
+    while j < lim and t[j] == "`":
+        j += 1
+    width = j - i
+    k = j
+    while k < lim:
+        c = t[k]
+        if c == "`":
+            m = k
+            while m < lim and t[m] == "`":
+                m += 1
+            if m - k == width:
+                attrs = _attrs_end(t, m, lim)
+                if attrs is None:
+                    raw = _RAW_ATTR_RE.match(t, m, lim)
+                    attrs = raw.end() if raw else None
+                return attrs or m
+            k = m
+        elif c == "\n" and _blank_line_at(t, k + 1, lim):
+            return None
+        else:
+            k += 1
+    return None
+
+
+def _math_end(t: str, i: int, lim: int) -> int | None:
+    """End of ``$...$`` or ``$$...$$`` TeX math starting at i (pandoc tex_math_dollars).
+
+    Inline math must not start with white space or end with white space before the closing
+    ``$``, and the closing ``$`` must not be followed by a digit (``$5 and $6`` is no math).
+    """
+    if t.startswith("$$", i):
+        k = i + 2
+        while k < lim:
+            if t.startswith("$$", k):
+                return k + 2 if k > i + 2 and k + 2 <= lim else None
+            if t[k] == "\n" and _blank_line_at(t, k + 1, lim):
+                return None
+            k += 2 if t[k] == "\\" else 1
+        return None
+    if i + 1 >= lim or t[i + 1].isspace():
+        return None
+    k = i + 1
+    while k < lim:
+        c = t[k]
+        if c == "$":
+            if k + 1 < lim and t[k + 1].isdigit():
+                return None
+            return k + 1
+        if c == "\\":
+            k += 2
+        elif c.isspace():
+            m = k
+            while m < lim and t[m] in _SPACE_TAB:
+                m += 1
+            if m < lim and t[m] == "\n":
+                if _blank_line_at(t, m + 1, lim):
+                    return None
+                m += 1
+                while m < lim and t[m] in _SPACE_TAB:
+                    m += 1
+            if m >= lim or t[m] == "$":
+                return None
+            k = m
+        else:
+            k += 1
+    return None
+
+
+def _latex_end(t: str, i: int, lim: int) -> int | None:
+    """End of a raw TeX command with its ``{...}``/``[...]`` arguments starting at i."""
+    m = _LATEX_CMD_RE.match(t, i, lim)
+    if not m:
+        return None
+    end = m.end()
+    while end < lim and t[end] in "{[":
+        k = _balanced(t, end, lim, t[end], "}" if t[end] == "{" else "]")
+        if k is None:
+            break
+        end = k
+    return end
+
+
+def _html_end(t: str, i: int, lim: int, autolinks: bool) -> int | None:
+    """End of an HTML comment, tag or (where links are allowed) autolink starting at i."""
+    if autolinks:
+        m = _AUTOLINK_RE.match(t, i, lim)
+        if m:
+            return m.end()
+    if t.startswith("<!--", i):
+        k = t.find("-->", i + 4, lim)
+        if k >= 0:
+            return k + 3
+    m = _HTML_TAG_RE.match(t, i, lim)
+    return m.end() if m else None
+
+
+def _bracket_end(t: str, i: int, lim: int) -> int | None:
+    """Index just past the ']' matching the '[' at i, scanned as pandoc 3 scans labels.
+
+    Escapes, code, HTML, TeX and ``$math$`` are opaque here even where the inline parser
+    would read them differently: in ``[x @m$n](u @m$)`` the ``$`` inside the key starts
+    math, so there is no closing bracket.
+    """
+    depth = 0
+    j = i
+    while j < lim:
+        c = t[j]
+        end = None
+        if c == "\\":
+            escaped = j + 1 < lim and not t[j + 1].isalnum()
+            end = j + 2 if escaped else _latex_end(t, j, lim)
+        elif c == "`":
+            end = _code_end(t, j, lim)
+        elif c == "<":
+            end = _html_end(t, j, lim, autolinks=False)
+        elif c == "$":
+            end = _math_end(t, j, lim)
+        elif c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j = end if end is not None else j + 1
+    return None
 
 
 def _attrs_end(t: str, i: int, lim: int) -> int | None:
@@ -182,8 +338,7 @@ def _source_end(t: str, i: int, lim: int) -> int | None:
                 j += 2
             else:
                 j += 1
-    # optional title
-    k = j
+    k = j  # optional title
     while k < lim and t[k] in _SPACE_TAB:
         k += 1
     if k < lim and t[k] == "\n":
@@ -221,256 +376,75 @@ def _link_follows(t: str, q: int, lim: int) -> bool:
     if c == "(":
         return _source_end(t, q, lim) is not None
     if c == "[":
-        return _balanced(t, q, lim) is not None
+        return _bracket_end(t, q, lim) is not None
     if c == "{":
         return _attrs_end(t, q, lim) is not None
     return False
 
 
-# ---------------------------------------------------------------------------
-# structural masking (code, HTML, math, link destinations, ...)
-# ---------------------------------------------------------------------------
-
-_LATEX_CMD_RE = re.compile(r"\\[A-Za-z]+\*?")
-_AUTOLINK_RE = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
-_HTML_TAG_RE = re.compile(
-    r"""</?[A-Za-z][A-Za-z0-9\-]*
-    (?:\s+[A-Za-z_:][\w:.\-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*
-    \s*/?>""",
-    re.VERBOSE,
-)
-_FOOTNOTE_REF_RE = re.compile(r"\[\^[^\s\]]+\]")
-_REF_DEF_RE = re.compile(r"[ ]{0,3}\[([^\]\n]+)\]:[ \t]*(?:\n[ \t]*)?\S[^\n]*")
-_TITLE_LINE_RE = re.compile(r"\n[ \t]+(?:\"[^\n]*\"|'[^\n]*'|\([^\n]*\))[ \t]*(?=\n|$)")
-_HEADING_ATTR_RE = re.compile(r"[ \t]+(\{[^{}\n]*\})[ \t]*$")
-
-
-def _code_end(t: str, i: int, n: int) -> int | None:
-    """End of an inline code span opened by the backtick run at i (pandoc rules).
-
-    The closing run must have exactly as many backticks as the opening run; the span may
-    continue over line breaks but not over a blank line.
-    """
-    j = i
-    while j < n and t[j] == "`":
-        j += 1
-    width = j - i
-    k = j
-    while k < n:
-        c = t[k]
-        if c == "`":
-            m = k
-            while m < n and t[m] == "`":
-                m += 1
-            if m - k == width:
-                return m
-            k = m
-        elif c == "\n" and _blank_line_at(t, k + 1, n):
-            return None
-        else:
-            k += 1
-    return None
-
-
-def _math_end(t: str, i: int, n: int) -> int | None:
-    """End of ``$...$`` or ``$$...$$`` TeX math starting at i (pandoc tex_math_dollars)."""
-    if t.startswith("$$", i):
-        k = i + 2
-        while k < n:
-            if t.startswith("$$", k):
-                return k + 2 if k > i + 2 else None
-            if t[k] == "\n" and _blank_line_at(t, k + 1, n):
-                return None
-            k += 2 if t[k] == "\\" else 1
-        return None
-    if i + 1 >= n or t[i + 1].isspace():
-        return None
-    k = i + 1
-    while k < n:
-        c = t[k]
-        if c == "$":
-            if k + 1 < n and t[k + 1].isdigit():
-                return None
-            return k + 1
-        if c == "\\":
-            k += 2
-        elif c.isspace():
-            m = k
-            while m < n and t[m] in _SPACE_TAB:
-                m += 1
-            if m < n and t[m] == "\n":
-                if _blank_line_at(t, m + 1, n):
-                    return None
-                m += 1
-                while m < n and t[m] in _SPACE_TAB:
-                    m += 1
-            if m >= n or t[m] == "$":
-                return None
-            k = m
-        else:
-            k += 1
-    return None
-
-
-def _line_start(t: str, i: int) -> bool:
-    """True if only up to three spaces precede i on its line."""
-    j = i
-    while j > 0 and t[j - 1] == " ":
-        j -= 1
-    return (j == 0 or t[j - 1] == "\n") and i - j <= 3
-
-
-def _blank(chars: list[str], start: int, end: int) -> None:
-    """Replace chars[start:end] by spaces, keeping newlines."""
-    for k in range(start, end):
-        if chars[k] != "\n":
-            chars[k] = " "
-
-
-def _structural_mask(text: str) -> str:
-    """Blank out non-prose constructs whose content can never hold a citation.
-
-    Scans left to right in pandoc's order, so a backtick inside an HTML comment, or
-    ``<!--`` inside a code span, is handled as pandoc would.  Delimiters of link
-    destinations and attribute blocks after ``]`` are kept (``(   )``, ``{   }``) because
-    they decide whether the preceding brackets are a citation group.
-    """
-    t = text
-    n = len(t)
-    chars = list(t)
-    stack: list[tuple[int, bool]] = []  # (index of '[', opened by '^[' inline note)
-    i = 0
-    while i < n:
-        c = t[i]
-        if c == "\\":
-            if i + 1 < n and t[i + 1].isascii() and t[i + 1].isalpha():
-                m = _LATEX_CMD_RE.match(t, i)
-                j = m.end() if m else i + 1
-                while j < n and t[j] in "{[":
-                    k = _balanced(t, j, n, t[j], "}" if t[j] == "{" else "]")
-                    if k is None:
-                        break
-                    j = k
-                _blank(chars, i, j)
-                i = j
-            elif i + 1 < n and t[i + 1] != "\n":
-                i += 2
-            else:
-                i += 1
-        elif c == "`":
-            end = _code_end(t, i, n)
-            if end is None:
-                i += 1
-                continue
-            attr_end = _attrs_end(t, end, n)
-            if attr_end is None:
-                m = _RAW_ATTR_RE.match(t, end)
-                attr_end = m.end() if m else None
-            end = attr_end or end
-            _blank(chars, i, end)
-            i = end
-        elif c == "<":
-            end = None
-            if t.startswith("<!--", i):
-                k = t.find("-->", i + 4)
-                end = k + 3 if k >= 0 else None
-            if end is None:
-                m = _AUTOLINK_RE.match(t, i) or _HTML_TAG_RE.match(t, i)
-                end = m.end() if m else None
-            if end is None:
-                i += 1
-                continue
-            _blank(chars, i, end)
-            i = end
-        elif c == "$":
-            end = _math_end(t, i, n)
-            if end is None:
-                i += 1
-                continue
-            _blank(chars, i, end)
-            i = end
-        elif c == "@" or (c == "-" and i + 1 < n and t[i + 1] == "@"):
-            at = i if c == "@" else i + 1
-            prev = t[i - 1] if i > 0 else ""
-            parsed = None if (prev.isalnum() or prev == ".") else _parse_key(t, at + 1, n)
-            i = parsed[0] if parsed else at + 1
-        elif c == "[":
-            m = _FOOTNOTE_REF_RE.match(t, i)
-            if m:
-                end = m.end()
-                if end < n and t[end] == ":" and _line_start(t, i):
-                    end += 1
-                _blank(chars, i, end)
-                i = end
-                continue
-            if _line_start(t, i):
-                m = _REF_DEF_RE.match(t, t.rfind("\n", 0, i) + 1)
-                if m and m.group(1)[0] not in "@^":
-                    end = m.end()
-                    tm = _TITLE_LINE_RE.match(t, end)
-                    end = tm.end() if tm else end
-                    _blank(chars, i, end)
-                    i = end
-                    continue
-            is_note = i > 0 and t[i - 1] == "^" and not (i > 1 and t[i - 2] == "\\")
-            stack.append((i, is_note))
-            i += 1
-        elif c == "]":
-            i += 1
-            if not stack:
-                continue
-            opened, is_note = stack.pop()
-            if is_note:
-                _blank(chars, opened - 1, opened + 1)
-                _blank(chars, i - 1, i)
-                continue
-            end = _source_end(t, i, n)
-            if end is None:
-                end = _attrs_end(t, i, n)
-            if end is not None:
-                _blank(chars, i + 1, end - 1)
-                i = end
-                continue
-            if i < n and t[i] == "[":
-                end = _balanced(t, i, n)
-                if end is not None and "@" not in t[i:end] and not t.startswith("[^", i):
-                    _blank(chars, i + 1, end - 1)
-                    i = end
-        else:
-            i += 1
-    m = _HEADING_ATTR_RE.search(t)
-    if m and _attrs_end(t, m.start(1), n) == m.end(1):
-        _blank(chars, m.start(1), m.end(1))
-    return "".join(chars)
+def _clean_locator(raw: str) -> str:
+    """Suffix text as written, without the separating comma and with white space collapsed."""
+    s = " ".join(raw.split())
+    if s.startswith(","):
+        s = s[1:].lstrip()
+    return s
 
 
 # ---------------------------------------------------------------------------
-# citation parser: an emulation of pandoc's Markdown inline reader
+# the inline parser
 # ---------------------------------------------------------------------------
 
-# (key, start, end, suppress_author, in_text, locator) of a citation inside its Cite
+# A parse yields citations and (start, end) spans of non-prose text to blank out.
+_Item = Citation | tuple[int, int]
+# a source position: an offset in the block, or (line, column) inside a re-parsed chunk
+_Pos = int | tuple[int, int]
+# (new position, position where the last word ended, items found)
+_Res = tuple[int, _Pos | None, list[_Item]]
+# (key, start, end, suppress_author, in_text, locator) of a citation inside its group
 _Own = tuple[str, int, int, bool, bool, str]
-# parse result: (new position, position where the last Str ended, citations found)
-_Res = tuple[int, int | None, list[Citation]]
-
-_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _MAX_DEPTH = 40
 
 
-class _CiteParser:
-    """Recursive-descent emulation of pandoc's citation-relevant inline parsers.
+class _InlineParser:
+    """Recursive-descent emulation of the pandoc inline parsers that matter for citations.
 
-    ``lsp`` is pandoc's *lastStrPos*: the offset where the most recent word (``Str``) ended.
-    A citation key may not start there, which is why ``me@x.org`` is no citation.
+    ``lsp`` is pandoc's *lastStrPos*: the position where the most recent word (``Str``) or
+    closed emphasis ended; a citation may not start there, which is why ``me@x.org`` is no
+    citation.  pandoc re-parses link text, notes and similar snippets with positions that
+    restart at line 1, column 1, and keeps *lastStrPos* across them, so positions inside
+    such a chunk are (line, column) pairs while positions in the block are offsets.
+    Results are memoized so nested brackets stay cheap.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, base: int = -1) -> None:
         self.t = text
+        self.base = base  # start offset of the chunk, or -1 for the block itself
         self.depth = 0
-        # results by (kind, position, lsp, limit, links): keeps nested brackets linear
-        self.memo: dict[tuple[str, int, int | None, int, bool], object] = {}
+        self.memo: dict[tuple[object, ...], object] = {}
+        self.children: dict[int, _InlineParser] = {}
 
     # -- primitives -------------------------------------------------------
+
+    def pos(self, i: int) -> _Pos:
+        """pandoc's source position of offset i in this parse."""
+        if self.base < 0:
+            return i
+        t = self.t
+        line_start = t.rfind("\n", self.base, i) + 1 or self.base
+        col = 1
+        for k in range(line_start, i):
+            col = col + 8 - (col - 1) % 8 if t[k] == "\t" else col + 1
+        return (t.count("\n", self.base, i) + 1, col)
+
+    def chunk(
+        self, start: int, end: int, lsp: _Pos | None, links: bool
+    ) -> tuple[list[_Item], _Pos | None]:
+        """Parse t[start:end] as pandoc's ``parseFromString`` would."""
+        child = self.children.get(start)
+        if child is None:
+            child = self.children[start] = _InlineParser(self.t, start)
+            child.depth = self.depth
+        return child.inlines(start, end, lsp, links)
 
     def spnl(self, i: int, lim: int) -> int | None:
         """Skip spaces, at most one newline, spaces; fail before a blank line."""
@@ -485,10 +459,10 @@ class _CiteParser:
             return None
         return i
 
-    def cite_key(self, i: int, lsp: int | None, lim: int) -> tuple[int, bool, str] | None:
+    def cite_key(self, i: int, lsp: _Pos | None, lim: int) -> tuple[int, bool, str] | None:
         """pandoc ``citeKey``: optional '-', '@', key; not directly after a word."""
         t = self.t
-        if lsp == i or i >= lim:
+        if i >= lim or lsp == self.pos(i):
             return None
         suppress = t[i] == "-"
         at = i + 1 if suppress else i
@@ -499,9 +473,23 @@ class _CiteParser:
             return None
         return parsed[0], suppress, parsed[1]
 
+    def inlines(
+        self, i: int, lim: int, lsp: _Pos | None, links: bool
+    ) -> tuple[list[_Item], _Pos | None]:
+        """Items of t[i:lim] parsed as an inline sequence, and the final *lastStrPos*."""
+        found: list[_Item] = []
+        while i < lim:
+            res = self.inline(i, lsp, lim, links)
+            if res is None:
+                i += 1
+                continue
+            i, lsp, items = res
+            found.extend(items)
+        return found, lsp
+
     # -- inline dispatcher -------------------------------------------------
 
-    def inline(self, i: int, lsp: int | None, lim: int, links: bool) -> _Res | None:
+    def inline(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
         """Parse one inline element at i, like pandoc's ``inline``; None at end or blank line."""
         t = self.t
         if i >= lim:
@@ -513,17 +501,28 @@ class _CiteParser:
                 j += 1
             return j, lsp, []
         if c == "\n":
-            if _blank_line_at(t, i + 1, lim) and i + 1 < lim:
+            if i + 1 < lim and _blank_line_at(t, i + 1, lim):
                 return None
             j = i + 1
             while j < lim and t[j] in _SPACE_TAB:
                 j += 1
             return j, lsp, []
+        if c.isalnum() or (c == "." and not t.startswith("...", i)):
+            j = i  # pandoc ``str``: letters and digits, and single dots
+            while j < lim:
+                if t[j].isalnum() or (t[j] == "." and not (j + 1 < lim and t[j + 1] == ".")):
+                    j += 1
+                else:
+                    break
+            if j == i:
+                return i + 1, lsp, []
+            return j, self.pos(j), []
+        end: int | None = None
         if c == "@" or (c == "-" and i + 1 < lim and t[i + 1] == "@"):
             res = self.textual_cite(i, lsp, lim, links)
             if res is not None:
                 return res
-            if c == "@":  # pandoc's exampleRef swallows '@label' without marking a word end
+            if c == "@":  # pandoc's exampleRef swallows '@label' without ending a word
                 j = i + 1
                 while j < lim:
                     if t[j].isalnum():
@@ -535,48 +534,325 @@ class _CiteParser:
                 return j, lsp, []
             return i + 1, lsp, []
         if c == "-":  # smart dashes
-            if t.startswith("---", i) and i + 3 <= lim:
-                return i + 3, lsp, []
-            if t.startswith("--", i) and i + 2 <= lim:
-                return i + 2, lsp, []
-            return i + 1, lsp, []
+            n = 3 if t.startswith("---", i) else 2 if t.startswith("--", i) else 1
+            return min(i + n, lim), lsp, []
+        if c == ".":  # ellipsis
+            return min(i + 3, lim), lsp, []
+        if c in "'\"\u2018\u201c":
+            return self.quoted(i, lsp, lim, links)
         if c == "[":
             res = self.bracket(i, lsp, lim, links)
-            if res is not None:
-                return res
-            return i + 1, lsp, []
-        if c == "^" and i + 1 < lim and t[i + 1] == "[":  # inline note
-            q = _balanced(t, i + 1, lim)
-            if q is not None:
-                return q, lsp, self.inlines(i + 2, q - 1, None, True)
-            return i + 1, lsp, []
-        if c == "\\":
-            if i + 1 < lim and t[i + 1] != "\n" and not t[i + 1].isalnum():
-                return i + 2, lsp, []
-            return i + 1, lsp, []
-        if c == "." and t.startswith("...", i) and i + 3 <= lim:
-            return i + 3, lsp, []
-        if c.isalnum() or c == ".":
-            j = i
-            while j < lim:
-                if t[j].isalnum():
-                    j += 1
-                elif t[j] == "." and not (j + 1 < lim and t[j + 1] == "."):
-                    j += 1
-                else:
-                    break
-            if j == i:
-                return i + 1, lsp, []
-            return j, j, []
+            return res if res is not None else (i + 1, lsp, [])
+        if c == "!" and i + 1 < lim and t[i + 1] == "[":
+            res = self.link(i + 1, lsp, lim, links, image=True)
+            return res if res is not None else (i + 1, lsp, [])
+        if c in "^~":
+            res = self.script(i, lsp, lim, links)
+            return res if res is not None else (i + 1, lsp, [])
         if c in "*_":
             res = self.enclosure(i, lsp, lim, links)
-            if res is not None:
-                return res
-            return i + 1, lsp, []
-        if c == "&":
+            return res if res is not None else (i + 1, lsp, [])
+        if c == "`":
+            end = _code_end(t, i, lim)
+        elif c == "$":
+            end = _math_end(t, i, lim)
+        elif c == "<":
+            end = _html_end(t, i, lim, autolinks=links)
+        elif c == "\\":
+            if i + 1 < lim and t[i + 1].isascii() and t[i + 1].isalpha():
+                end = _latex_end(t, i, lim)
+            elif i + 1 < lim and t[i + 1] != "\n" and not t[i + 1].isalnum():
+                return i + 2, lsp, []  # escaped character
+        elif c == "&":
             m = _ENTITY_RE.match(t, i, lim)
             return (m.end() if m else i + 1), lsp, []
+        if end is not None:
+            return end, lsp, [(i, end)]
         return i + 1, lsp, []
+
+    def quoted(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res:
+        """Smart quotes: a quoted span is parsed as a unit (it can hide ';' or ']')."""
+        t = self.t
+        c = t[i]
+        double = c in '"\u201c'
+        starts = i + 1 < lim and not t[i + 1].isspace()
+        if not double and lsp == self.pos(i):
+            starts = False  # an apostrophe after a word
+        if starts:
+            p = i + 1
+            found: list[_Item] = []
+            first = True
+            while p < lim:
+                if not first and (
+                    (double and t[p] in '"\u201d')
+                    or (
+                        not double
+                        and t[p] in "'\u2019"
+                        and not (p + 1 < lim and t[p + 1].isalnum())
+                    )
+                ):
+                    return p + 1, lsp, found
+                first = False
+                res = self.inline(p, lsp, lim, links)
+                if res is None:
+                    break
+                p, lsp, items = res
+                found.extend(items)
+        return i + 1, lsp, []
+
+    # -- citations ---------------------------------------------------------
+
+    def textual_cite(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
+        """pandoc ``textualCite``: ``@key``, ``@key [locator]``, ``@key [@other]``."""
+        parsed = self.cite_key(i, lsp, lim)
+        if parsed is None:
+            return None
+        kend, suppress, key = parsed
+        t = self.t
+        j = self.spnl(kend, lim)
+        if j is not None and j < lim and t[j] == "[":
+            first: _Own = (key, i, kend, suppress, True, "")
+            own: list[_Own] | None = None
+            res = self.normal_cite(j, lsp, lim, links)
+            if res is not None:
+                end, lsp2, more, nested = res
+                own = [first, *more]
+            else:
+                res2 = self.bareloc(j, lsp, lim, links)
+                if res2 is not None:
+                    end, lsp2, locator, more, nested = res2
+                    own = [(key, i, kend, suppress, True, locator), *more]
+            if own is not None:
+                return end, lsp2, _group(own, i, end) + nested
+        return kend, lsp, _group([(key, i, kend, suppress, True, "")], i, kend)
+
+    def bareloc(
+        self, j: int, lsp: _Pos | None, lim: int, links: bool
+    ) -> tuple[int, _Pos | None, str, list[_Own], list[_Item]] | None:
+        """pandoc ``bareloc``: the ``[p. 4]`` after an in-text key (may add ``; @more``)."""
+        t = self.t
+        if t.startswith("[^", j):
+            return None
+        res = self.suffix(j + 1, lsp, lim, links)
+        if res is None:
+            return None
+        p, lsp, nested = res
+        locator = _clean_locator(t[j + 1 : p])
+        own: list[_Own] = []
+        if p < lim and t[p] == ";":
+            q = self.spnl(p + 1, lim)
+            if q is not None:
+                more = self.cite_list(q, lsp, lim, links)
+                if more is not None:
+                    p, lsp, own, nested2 = more
+                    nested = nested + nested2
+        p2 = self.spnl(p, lim)
+        if p2 is None or p2 >= lim or t[p2] != "]":
+            return None
+        if p2 + 1 < lim and t[p2 + 1] in "[({":
+            return None
+        return p2 + 1, lsp, locator, own, nested
+
+    def normal_cite(
+        self, i: int, lsp: _Pos | None, lim: int, links: bool
+    ) -> tuple[int, _Pos | None, list[_Own], list[_Item]] | None:
+        """pandoc ``normalCite``: ``[prefix @key suffix; ...]`` not followed by link syntax."""
+        memo_key = ("n", i, lsp, lim, links)
+        if memo_key not in self.memo:
+            self.memo[memo_key] = self._normal_cite(i, lsp, lim, links)
+        return self.memo[memo_key]  # type: ignore[return-value]
+
+    def _normal_cite(
+        self, i: int, lsp: _Pos | None, lim: int, links: bool
+    ) -> tuple[int, _Pos | None, list[_Own], list[_Item]] | None:
+        t = self.t
+        if self.depth > _MAX_DEPTH:
+            return None
+        self.depth += 1
+        try:
+            j = self.spnl(i + 1, lim)
+            if j is None:
+                return None
+            res = self.cite_list(j, lsp, lim, links)
+            if res is None:
+                return None
+            p, lsp, own, nested = res
+            p2 = self.spnl(p, lim)
+            if p2 is None or p2 >= lim or t[p2] != "]":
+                return None
+            if _link_follows(t, p2 + 1, lim):
+                return None
+            return p2 + 1, lsp, own, nested
+        finally:
+            self.depth -= 1
+
+    def cite_list(
+        self, j: int, lsp: _Pos | None, lim: int, links: bool
+    ) -> tuple[int, _Pos | None, list[_Own], list[_Item]] | None:
+        """``citation`` items separated by ``;`` (a ``;`` must be followed by one)."""
+        t = self.t
+        res = self.citation(j, lsp, lim, links)
+        if res is None:
+            return None
+        p, lsp, one, nested = res
+        own = [one]
+        while p < lim and t[p] == ";":
+            q = self.spnl(p + 1, lim)
+            if q is None:
+                break
+            res = self.citation(q, lsp, lim, links)
+            if res is None:
+                return None
+            p, lsp, one, more = res
+            own.append(one)
+            nested = nested + more
+        return p, lsp, own, nested
+
+    def citation(
+        self, j: int, lsp: _Pos | None, lim: int, links: bool
+    ) -> tuple[int, _Pos | None, _Own, list[_Item]] | None:
+        """One ``prefix @key suffix`` item of a bracketed group."""
+        t = self.t
+        cur = j
+        nested: list[_Item] = []
+        while True:  # prefix: inlines up to ']' or up to the next key
+            if cur >= lim:
+                return None
+            if t[cur] == "]":
+                cur += 1
+                break
+            if t[cur] == ";":  # pandoc 3: a prefix cannot contain ';'
+                return None
+            if self.cite_key(cur, lsp, lim) is not None:
+                break
+            res = self.inline(cur, lsp, lim, links)
+            if res is None:
+                return None
+            cur, lsp, items = res
+            nested.extend(items)
+        parsed = self.cite_key(cur, lsp, lim)
+        if parsed is None:
+            return None
+        kend, suppress, key = parsed
+        res2 = self.suffix(kend, lsp, lim, links)
+        if res2 is None:
+            return None
+        p, lsp, more = res2
+        return p, lsp, (key, cur, kend, suppress, False, _clean_locator(t[kend:p])), nested + more
+
+    def suffix(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
+        """Inlines up to the next top-level ``;`` or ``]``."""
+        t = self.t
+        p = self.spnl(i, lim)
+        if p is None:
+            return None
+        found: list[_Item] = []
+        while p < lim and t[p] not in ";]":
+            res = self.inline(p, lsp, lim, links)
+            if res is None:
+                break
+            p, lsp, items = res
+            found.extend(items)
+        return p, lsp, found
+
+    # -- brackets ----------------------------------------------------------
+
+    def bracket(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
+        """'[': footnote ref, citation group, span, link, or shortcut-reference fallback."""
+        memo_key = ("b", i, lsp, lim, links)
+        if memo_key not in self.memo:
+            self.memo[memo_key] = self._bracket(i, lsp, lim, links)
+        return self.memo[memo_key]  # type: ignore[return-value]
+
+    def _bracket(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
+        t = self.t
+        m = _FOOTNOTE_REF_RE.match(t, i, lim)
+        if m:
+            return m.end(), lsp, [(i, m.end())]
+        res = self.normal_cite(i, lsp, lim, links)
+        if res is not None:
+            end, lsp2, own, nested = res
+            return end, lsp2, _group(own, i, end) + nested
+        return self.link(i, lsp, lim, links, image=False)
+
+    def link(self, i: int, lsp: _Pos | None, lim: int, links: bool, image: bool) -> _Res | None:
+        """A span ``[text]{.c}``, link ``[text](url)`` or ``[text][label]``, or image.
+
+        The text is re-parsed as a chunk; pandoc keeps the word position that leaves behind
+        except for links, which restore it.  Reference labels are assumed undefined (the
+        definitions live in other blocks), which only changes how the text is rendered.
+        """
+        t = self.t
+        if self.depth > _MAX_DEPTH:
+            return None
+        q = _bracket_end(t, i, lim)
+        if q is None:
+            return None
+        self.depth += 1
+        try:
+            if not image:
+                attrs = _attrs_end(t, q, lim)
+                if attrs is not None:  # bracketed span
+                    items, lsp2 = self.chunk(i + 1, q - 1, lsp, links)
+                    return attrs, lsp2, [*items, (q + 1, attrs - 1)]
+                if not links:
+                    return None
+            src = _source_end(t, q, lim)
+            if src is not None:  # inline link or image
+                items, lsp2 = self.chunk(i + 1, q - 1, lsp, image)
+                return src, (lsp2 if image else lsp), [*items, (q + 1, src - 1)]
+            # Reference link [text][label], [text][] or [text]: pandoc parses the text and
+            # the label (keeping the label's word position), and renders an undefined
+            # reference as the literal "[text][label]", both re-parsed afresh.
+            _, lsp2 = self.chunk(i + 1, q - 1, lsp, image)
+            if not image:
+                lsp2 = lsp
+            items, _ = self.chunk(i + 1, q - 1, None, True)
+            q2 = _bracket_end(t, q, lim) if q < lim and t[q] == "[" else None
+            if q2 is None or self.normal_cite(q, lsp2, lim, links) is not None:
+                return q, lsp2, items
+            _, lsp2 = self.chunk(q + 1, q2 - 1, lsp2, True)
+            label, _ = self.chunk(q, q2, None, True)
+            if any(isinstance(x, Citation) for x in label):
+                items += label
+            else:
+                items.append((q + 1, q2 - 1))
+            return q2, lsp2, items
+        finally:
+            self.depth -= 1
+
+    def script(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
+        """Strikeout ``~~x~~``, sub/superscript ``~x~`` ``^x^`` and inline notes ``^[x]``.
+
+        Sub- and superscript content runs to the next unescaped delimiter and may hold no
+        white space; it is then parsed on its own, so ``~b;@t~u`` cites ``t``.
+        """
+        t = self.t
+        c = t[i]
+        if c == "~" and t.startswith("~~", i) and i + 2 < lim and t[i + 2] not in " \t\n~":
+            p = i + 2
+            found: list[_Item] = []
+            lsp2 = lsp
+            while p < lim and not t.startswith("~~", p):
+                res = self.inline(p, lsp2, lim, links)
+                if res is None:
+                    break
+                p, lsp2, items = res
+                found.extend(items)
+            if t.startswith("~~", p) and p + 2 <= lim:
+                return p + 2, lsp2, found
+        j = i + 1
+        while j < lim and t[j] != c and not t[j].isspace():
+            j += 2 if t[j] == "\\" and j + 1 < lim and not t[j + 1].isspace() else 1
+        if j < lim and t[j] == c and j > i + 1:
+            items, lsp2 = self.chunk(i + 1, j, lsp, links)
+            return j + 1, lsp2, items
+        if c == "^" and i + 1 < lim and t[i + 1] == "[":  # inline note
+            q = _bracket_end(t, i + 1, lim)
+            if q is not None and not (q < lim and t[q] in "(["):
+                items, lsp2 = self.chunk(i + 2, q - 1, lsp, True)
+                return q, lsp2, [(i, i + 2), *items, (q - 1, q)]
+        return None
 
     # -- emphasis (pandoc ``enclosure``, ``one``, ``two``, ``three``) ------------
 
@@ -587,7 +863,7 @@ class _CiteParser:
             return False
         return c == "*" or not (p + n < lim and t[p + n].isalnum())
 
-    def enclosure(self, i: int, lsp: int | None, lim: int, links: bool) -> _Res | None:
+    def enclosure(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
         """Emphasis or strong emphasis starting at i.
 
         A closed emphasis ends like a word (so ``*a*@k`` is no citation); an unclosed one
@@ -595,7 +871,7 @@ class _CiteParser:
         """
         t = self.t
         c = t[i]
-        if c == "_" and lsp == i:  # intraword underscore
+        if c == "_" and lsp == self.pos(i):  # intraword underscore
             return None
         j = i
         while j < lim and t[j] == c:
@@ -617,290 +893,66 @@ class _CiteParser:
             self.depth -= 1
 
     def emph_one(
-        self, c: str, p: int, lsp: int | None, lim: int, links: bool, found: list[Citation]
+        self, c: str, p: int, lsp: _Pos | None, lim: int, links: bool, found: list[_Item]
     ) -> _Res:
         found = list(found)
         while True:
             if self.ender(p, c, 1, lim):
                 if self.ender(p, c, 2, lim) and not self.ender(p + 2, c, 1, lim):
-                    p, lsp, cites = self.emph_two(c, p + 2, lsp, lim, links, [])
-                    found.extend(cites)
+                    p, lsp, items = self.emph_two(c, p + 2, lsp, lim, links, [])
+                    found.extend(items)
                     continue
-                return p + 1, p + 1, found
+                return p + 1, self.pos(p + 1), found
             res = self.inline(p, lsp, lim, links)
             if res is None:
                 return p, lsp, found
-            p, lsp, cites = res
-            found.extend(cites)
+            p, lsp, items = res
+            found.extend(items)
 
     def emph_two(
-        self, c: str, p: int, lsp: int | None, lim: int, links: bool, found: list[Citation]
+        self, c: str, p: int, lsp: _Pos | None, lim: int, links: bool, found: list[_Item]
     ) -> _Res:
         found = list(found)
         while True:
             if self.ender(p, c, 2, lim):
-                return p + 2, p + 2, found
+                return p + 2, self.pos(p + 2), found
             res = self.inline(p, lsp, lim, links)
             if res is None:
                 return p, lsp, found
-            p, lsp, cites = res
-            found.extend(cites)
+            p, lsp, items = res
+            found.extend(items)
 
-    def emph_three(self, c: str, p: int, lsp: int | None, lim: int, links: bool) -> _Res:
-        found: list[Citation] = []
+    def emph_three(self, c: str, p: int, lsp: _Pos | None, lim: int, links: bool) -> _Res:
+        found: list[_Item] = []
         while not self.ender(p, c, 1, lim):
             res = self.inline(p, lsp, lim, links)
             if res is None:
                 return p, lsp, found
-            p, lsp, cites = res
-            found.extend(cites)
+            p, lsp, items = res
+            found.extend(items)
         if self.ender(p, c, 3, lim):
-            return p + 3, p + 3, found
+            return p + 3, self.pos(p + 3), found
         if self.ender(p, c, 2, lim):
-            return self.emph_one(c, p + 2, p + 2, lim, links, found)
-        return self.emph_two(c, p + 1, p + 1, lim, links, found)
-
-    def inlines(self, i: int, lim: int, lsp: int | None, links: bool) -> list[Citation]:
-        """Citations in t[i:lim] parsed as a fresh inline sequence (link text, notes)."""
-        found: list[Citation] = []
-        while i < lim:
-            res = self.inline(i, lsp, lim, links)
-            if res is None:
-                i += 1
-                continue
-            i, lsp, cites = res
-            found.extend(cites)
-        return found
-
-    # -- citations ---------------------------------------------------------
-
-    def textual_cite(self, i: int, lsp: int | None, lim: int, links: bool) -> _Res | None:
-        """pandoc ``textualCite``: ``@key``, ``@key [locator]``, ``@key [@other]``."""
-        parsed = self.cite_key(i, lsp, lim)
-        if parsed is None:
-            return None
-        kend, suppress, key = parsed
-        t = self.t
-        j = self.spnl(kend, lim)
-        if j is not None and j < lim and t[j] == "[":
-            res = self.normal_cite(j, lsp, lim, links)
-            if res is not None:
-                end, own, nested = res
-                first: _Own = (key, i, kend, suppress, True, "")
-                return end, lsp, self._group([first, *own], i, end) + nested
-            res2 = self.bareloc(j, lsp, lim, links)
-            if res2 is not None:
-                end, locator, own, nested = res2
-                first = (key, i, kend, suppress, True, locator)
-                return end, lsp, self._group([first, *own], i, end) + nested
-        return kend, lsp, self._group([(key, i, kend, suppress, True, "")], i, kend)
-
-    def bareloc(
-        self, j: int, lsp: int | None, lim: int, links: bool
-    ) -> tuple[int, str, list[_Own], list[Citation]] | None:
-        """pandoc ``bareloc``: the ``[p. 4]`` after an in-text key (may add ``; @more``)."""
-        t = self.t
-        if t.startswith("[^", j):
-            return None
-        res = self.suffix(j + 1, lsp, lim, links)
-        if res is None:
-            return None
-        p, lsp2, nested = res
-        locator = _clean_locator(t[j + 1 : p])
-        own: list[_Own] = []
-        if p < lim and t[p] == ";":
-            q = self.spnl(p + 1, lim)
-            if q is not None:
-                more = self.cite_list(q, lsp2, lim, links)
-                if more is not None:
-                    p, own, nested2 = more
-                    nested = nested + nested2
-        p2 = self.spnl(p, lim)
-        if p2 is None or p2 >= lim or t[p2] != "]":
-            return None
-        if p2 + 1 < lim and t[p2 + 1] in "[({":
-            return None
-        return p2 + 1, locator, own, nested
-
-    def normal_cite(
-        self, i: int, lsp: int | None, lim: int, links: bool
-    ) -> tuple[int, list[_Own], list[Citation]] | None:
-        """pandoc ``normalCite``: ``[prefix @key suffix; ...]`` not followed by link syntax."""
-        memo_key = ("n", i, lsp, lim, links)
-        if memo_key not in self.memo:
-            self.memo[memo_key] = self._normal_cite(i, lsp, lim, links)
-        return self.memo[memo_key]  # type: ignore[return-value]
-
-    def _normal_cite(
-        self, i: int, lsp: int | None, lim: int, links: bool
-    ) -> tuple[int, list[_Own], list[Citation]] | None:
-        t = self.t
-        if self.depth > _MAX_DEPTH:
-            return None
-        self.depth += 1
-        try:
-            j = self.spnl(i + 1, lim)
-            if j is None:
-                return None
-            res = self.cite_list(j, lsp, lim, links)
-            if res is None:
-                return None
-            p, own, nested = res
-            p2 = self.spnl(p, lim)
-            if p2 is None or p2 >= lim or t[p2] != "]":
-                return None
-            if _link_follows(t, p2 + 1, lim):
-                return None
-            return p2 + 1, own, nested
-        finally:
-            self.depth -= 1
-
-    def cite_list(
-        self, j: int, lsp: int | None, lim: int, links: bool
-    ) -> tuple[int, list[_Own], list[Citation]] | None:
-        """``citation`` separated by ``;`` (a ``;`` must be followed by a citation)."""
-        t = self.t
-        res = self.citation(j, lsp, lim, links)
-        if res is None:
-            return None
-        p, lsp, one, nested = res
-        own = [one]
-        while p < lim and t[p] == ";":
-            q = self.spnl(p + 1, lim)
-            if q is None:
-                break
-            res = self.citation(q, lsp, lim, links)
-            if res is None:
-                return None
-            p, lsp, one, more = res
-            own.append(one)
-            nested = nested + more
-        return p, own, nested
-
-    def citation(
-        self, j: int, lsp: int | None, lim: int, links: bool
-    ) -> tuple[int, int | None, _Own, list[Citation]] | None:
-        """One ``prefix @key suffix`` item of a bracketed group."""
-        t = self.t
-        cur = j
-        nested: list[Citation] = []
-        while True:
-            if cur >= lim:
-                return None
-            if t[cur] == "]":
-                cur += 1
-                break
-            look = cur
-            if t[cur] == ";":
-                s = self.spnl(cur + 1, lim)
-                look = s if s is not None else cur
-            if self.cite_key(look, lsp, lim) is not None:
-                break
-            res = self.inline(cur, lsp, lim, links)
-            if res is None:
-                return None
-            cur, lsp, cites = res
-            nested.extend(cites)
-        parsed = self.cite_key(cur, lsp, lim)
-        if parsed is None:
-            return None
-        kend, suppress, key = parsed
-        res2 = self.suffix(kend, lsp, lim, links)
-        if res2 is None:
-            return None
-        p, lsp, more = res2
-        return p, lsp, (key, cur, kend, suppress, False, _clean_locator(t[kend:p])), nested + more
-
-    def suffix(self, i: int, lsp: int | None, lim: int, links: bool) -> _Res | None:
-        """Inlines up to the next top-level ``;`` or ``]``."""
-        t = self.t
-        p = self.spnl(i, lim)
-        if p is None:
-            return None
-        found: list[Citation] = []
-        while p < lim and t[p] not in ";]":
-            res = self.inline(p, lsp, lim, links)
-            if res is None:
-                break
-            p, lsp, cites = res
-            found.extend(cites)
-        return p, lsp, found
-
-    def bracket(self, i: int, lsp: int | None, lim: int, links: bool) -> _Res | None:
-        """'[': footnote ref, citation group, span, link, or shortcut-reference fallback."""
-        memo_key = ("b", i, lsp, lim, links)
-        if memo_key not in self.memo:
-            self.memo[memo_key] = self._bracket(i, lsp, lim, links)
-        return self.memo[memo_key]  # type: ignore[return-value]
-
-    def _bracket(self, i: int, lsp: int | None, lim: int, links: bool) -> _Res | None:
-        t = self.t
-        m = _FOOTNOTE_REF_RE.match(t, i, lim)
-        if m:
-            return m.end(), lsp, []
-        res = self.normal_cite(i, lsp, lim, links)
-        if res is not None:
-            end, own, nested = res
-            return end, lsp, self._group(own, i, end) + nested
-        if self.depth > _MAX_DEPTH:
-            return None
-        q = _balanced(t, i, lim)
-        if q is None:
-            return None
-        self.depth += 1
-        try:
-            attrs = _attrs_end(t, q, lim)
-            if attrs is not None:  # bracketed span
-                return attrs, None, self.inlines(i + 1, q - 1, None, links)
-            if not links:
-                return None
-            src = _source_end(t, q, lim)
-            if src is not None:  # inline link: link text cannot contain links
-                return src, None, self.inlines(i + 1, q - 1, None, False)
-            # reference / shortcut link or literal brackets: text is parsed as inlines
-            return q, None, self.inlines(i + 1, q - 1, None, True)
-        finally:
-            self.depth -= 1
-
-    @staticmethod
-    def _group(own: list[_Own], gs: int, ge: int) -> list[Citation]:
-        return [
-            Citation(key, s, e, gs, ge, in_text, sup, loc) for key, s, e, sup, in_text, loc in own
-        ]
+            return self.emph_one(c, p + 2, self.pos(p + 2), lim, links, found)
+        return self.emph_two(c, p + 1, self.pos(p + 1), lim, links, found)
 
 
-def _clean_locator(raw: str) -> str:
-    """Suffix text as written, without the separating comma and with white space collapsed."""
-    s = " ".join(raw.split())
-    if s.startswith(","):
-        s = s[1:].lstrip()
-    return s
-
-
-def _find_in_structural(masked: str) -> list[Citation]:
-    """Citations in text whose code, HTML, math and link targets are already blanked."""
-    found = _CiteParser(masked).inlines(0, len(masked), None, True)
-    return sorted(found, key=lambda c: (c.start, c.end))
-
-
-def find_citations(text: str) -> list[Citation]:
-    """Find pandoc citations in raw or masked block text, in order of position.
-
-    Anything pandoc would read as a ``Cite`` is reported, including keys inside link text
-    or bare URLs (``https://medium.com/@user``), since pandoc would cite those too.
-    """
-    return _find_in_structural(_structural_mask(text))
-
-
-def citation_spans(text: str) -> list[tuple[int, int]]:
-    """Distinct (group_start, group_end) spans of all citations, sorted."""
-    return sorted({(c.group_start, c.group_end) for c in find_citations(text)})
+def _group(own: list[_Own], gs: int, ge: int) -> list[_Item]:
+    """Citations of one pandoc ``Cite`` element, all sharing its span."""
+    return [Citation(key, s, e, gs, ge, in_text, sup, loc) for key, s, e, sup, in_text, loc in own]
 
 
 # ---------------------------------------------------------------------------
-# prose masking
+# block-level masking, analysis and the public API
 # ---------------------------------------------------------------------------
 
+_REF_DEF_RE = re.compile(
+    r"^[ ]{0,3}\[(?![@^])[^\]\n]+\]:[ \t]*(?:\n[ \t]*)?\S[^\n]*"
+    r"(?:\n[ \t]+(?:\"[^\n]*\"|'[^\n]*'|\([^\n]*\))[ \t]*(?=\n|$))?",
+    re.MULTILINE,
+)
+_FOOTNOTE_DEF_RE = re.compile(r"^[ ]{0,3}\[\^[^\s\]]+\]:", re.MULTILINE)
+_HEADING_ATTR_RE = re.compile(r"[ \t]+(\{[^{}\n]*\})[ \t]*$")
 _URL_RE = re.compile(r"(?<![\w@.])(?:https?://|ftp://|www\.)[^\s<>\[\]\"`]+", re.IGNORECASE)
 _EMAIL_RE = re.compile(
     r"(?<![\w.+%-])[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -909,12 +961,55 @@ _EMAIL_RE = re.compile(
 _URL_TRAILING = ".,;:!?*_'"
 
 
+def _blank(chars: list[str], start: int, end: int) -> None:
+    """Replace chars[start:end] by spaces, keeping newlines."""
+    for k in range(start, end):
+        if chars[k] != "\n":
+            chars[k] = " "
+
+
+def _block_spans(text: str) -> list[tuple[int, int]]:
+    """Line-level non-prose: link reference definitions, note markers, heading attributes."""
+    spans = [(m.start(), m.end()) for m in _REF_DEF_RE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _FOOTNOTE_DEF_RE.finditer(text)]
+    m = _HEADING_ATTR_RE.search(text)
+    if m and _attrs_end(text, m.start(1), len(text)) == m.end(1):
+        spans.append((m.start(1), m.end(1)))
+    return spans
+
+
+def _analyze(text: str) -> tuple[list[Citation], list[tuple[int, int]]]:
+    """Citations (in order) and non-prose spans of one block."""
+    spans = _block_spans(text)
+    if spans:
+        chars = list(text)
+        for start, end in spans:
+            _blank(chars, start, end)
+        text = "".join(chars)
+    items, _ = _InlineParser(text).inlines(0, len(text), None, True)
+    cites = sorted((x for x in items if isinstance(x, Citation)), key=lambda c: c.start)
+    spans += [x for x in items if not isinstance(x, Citation)]
+    return cites, spans
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Find pandoc citations in raw or masked block text, in order of position.
+
+    Anything pandoc would read as a ``Cite`` is reported, including keys in link text or
+    in bare URLs (``https://medium.com/@user``), since pandoc would cite those too.
+    """
+    return _analyze(text)[0]
+
+
+def citation_spans(text: str) -> list[tuple[int, int]]:
+    """Distinct (group_start, group_end) spans of all citations, sorted."""
+    return sorted({(c.group_start, c.group_end) for c in find_citations(text)})
+
+
 def _trim_url(s: str) -> str:
     """Drop trailing punctuation, keeping a ')' that closes a '(' inside the URL."""
     while s:
-        if s[-1] in _URL_TRAILING:
-            s = s[:-1]
-        elif s[-1] == ")" and s.count(")") > s.count("("):
+        if s[-1] in _URL_TRAILING or (s[-1] == ")" and s.count(")") > s.count("(")):
             s = s[:-1]
         else:
             break
@@ -925,60 +1020,83 @@ def mask_nonprose(text: str) -> str:
     """Return text of the same length with everything that is not prose turned to spaces.
 
     Masked: code spans, HTML comments and tags, autolinks, TeX math and commands, link
-    destinations and titles (the ``(`` ``)`` stay), attribute blocks, footnote markers,
-    reference link labels and definitions, bare URLs and e-mail addresses.  Newlines stay,
-    link text and backslash escapes stay.  Masking never creates or removes a citation:
-    an ``@key`` that pandoc would cite inside a bare URL is kept.
+    destinations and titles (the ``(`` and ``)`` stay), attribute blocks, footnote markers,
+    reference labels and definitions, bare URLs and e-mail addresses.  Newlines stay, link
+    text and backslash escapes stay.  Masking never creates or removes a citation: an
+    ``@key`` that pandoc would cite inside a bare URL is kept.
     """
-    masked = _structural_mask(text)
-    if "@" not in masked and "www." not in masked.lower() and "://" not in masked:
-        return masked
-    cites = _find_in_structural(masked)
-    keep = [(c.start, c.end) for c in cites]
-    chars = list(masked)
-    spans = [(m.start(), m.start() + len(_trim_url(m.group()))) for m in _URL_RE.finditer(masked)]
-    spans += [(m.start(), m.end()) for m in _EMAIL_RE.finditer(masked)]
-    changed = False
+    cites, spans = _analyze(text)
+    chars = list(text)
     for start, end in spans:
+        _blank(chars, start, end)
+    structural = list(chars)
+    keep = [(c.start, c.end) for c in cites]
+    masked = "".join(chars)
+    urls = [(m.start(), m.start() + len(_trim_url(m.group()))) for m in _URL_RE.finditer(masked)]
+    urls += [(m.start(), m.end()) for m in _EMAIL_RE.finditer(masked)]
+    for start, end in urls:
         for k in range(start, end):
             if chars[k] != "\n" and not any(s <= k < e for s, e in keep):
                 chars[k] = " "
-                changed = True
-    if not changed:
-        return masked
-    # Blanking the word before an '@' can turn it into a citation ("a@b.c@d"): such an
-    # '@word' is no citation for pandoc, so blank it as well; if that does not restore
-    # pandoc's citations exactly, give back the characters before it instead.
+    settled = _settle(text, chars, cites)
+    if settled is None and structural != chars:
+        settled = _settle(text, structural, cites)
+    return text if settled is None else settled
+
+
+def _settle(text: str, chars: list[str], cites: list[Citation]) -> str | None:
+    """Adjust a masking until it reads exactly like the original, or give up (None).
+
+    Blanking can change how pandoc reads what is left: a ``$`` or backtick that was a
+    literal can now open math or code (``$a ? $x$ @k$b``), and an ``@`` whose preceding
+    word was blanked becomes a citation (``a@b.c@d``).  Such openers and ``@words`` are
+    blanked too, which also makes masking idempotent.
+    """
     expected = [(c.start, c.key) for c in cites]
-    for attempt in range(16):
-        got = _find_in_structural("".join(chars))
-        extra = [c for c in got if (c.start, c.key) not in set(expected)]
-        if not extra and [(c.start, c.key) for c in got] == expected:
-            break
-        for c in extra:
-            if attempt < 8:
-                _blank(chars, c.start, c.end)
-                continue
-            k = c.start - 1
-            while k >= 0 and chars[k] != masked[k]:
-                chars[k] = masked[k]
-                if masked[k].isalnum() or masked[k] == ".":
-                    break
-                k -= 1
-        if not extra:  # a citation was lost: never mask more than is safe
+    wanted = set(expected)
+    for attempt in range(24):
+        masked = "".join(chars)
+        got, spans = _analyze(masked)
+        openers = [
+            s
+            for s, e in spans
+            if masked[s] in "`$<\\" and any(not masked[k].isspace() for k in range(s, e))
+        ]
+        if not openers and [(c.start, c.key) for c in got] == expected:
             return masked
-    return "".join(chars)
+        for s in openers:
+            chars[s] = " "
+        if openers:
+            continue
+        extra = [c for c in got if (c.start, c.key) not in wanted]
+        if not extra:  # a citation was lost
+            return None
+        for c in extra:
+            if c.suppress_author and (c.start + 1, c.key) in wanted:
+                chars[c.start] = " "  # '-@k' only because the word before '-' was blanked
+            elif attempt < 12:
+                _blank(chars, c.start, c.end)
+            else:  # give the blanked word before the '@' back
+                k = c.start - 1
+                while k >= 0 and chars[k] != text[k]:
+                    chars[k] = text[k]
+                    if text[k].isalnum() or text[k] == ".":
+                        break
+                    k -= 1
+    return None
 
 
 # ---------------------------------------------------------------------------
 # sentences
 # ---------------------------------------------------------------------------
 
-# abbreviations after which a sentence never ends
 _NONFINAL = frozenset(
-    """e.g. E.g. i.e. I.e. vs. Vs. Fig. fig. Figs. figs. approx. Approx. ca. Ca. cf. Cf. Dr.
-    No. Nos. Ref. ref. Refs. refs. Eq. eq. Eqs. eqs. p. pp. vol. Vol. vols. St. Jr. Sr. U.S.
-    U.K. Mr. Mrs. Ms. Prof. Suppl. suppl. Tab. Sect. sect. Ch. ch. Chap. chap. al.""".split()
+    (  # noqa: SIM905 - a word list reads best as one string
+        "e.g. E.g. i.e. I.e. vs. Vs. Fig. fig. Figs. figs. approx. Approx. ca. Ca. cf. Cf. "
+        "Dr. No. Nos. Ref. ref. Refs. refs. Eq. eq. Eqs. eqs. p. pp. vol. Vol. vols. St. Jr. "
+        "Sr. U.S. U.K. Mr. Mrs. Ms. Prof. Suppl. suppl. Tab. Sect. sect. Ch. ch. Chap. chap. "
+        "al."
+    ).split()
 )
 _OPENING = "([{\"'\u201c\u2018*_"
 _CLOSING = "\"')]}\u201d\u2019*_"

@@ -7,17 +7,31 @@ restated as if still true (GL401). All vocabulary comes from the lexicon.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .claims import year_satisfies
 from .errors import InputError
 from .lexicon import Lexicon, fold
 from .yamlfile import LineDict, load_yaml
 
 FACT_KEYS = {
-    "id", "source", "quote", "subject", "event", "agency", "indication", "population", "date",
-    "as_of", "superseded_by", "statement", "label", "note",
+    "id",
+    "source",
+    "quote",
+    "subject",
+    "event",
+    "agency",
+    "indication",
+    "population",
+    "date",
+    "as_of",
+    "superseded_by",
+    "statement",
+    "label",
+    "note",
 }
 STATEMENT_KEYS = {"polarity", "subject", "event"}
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -36,6 +50,7 @@ PLACED_RE = re.compile(
     r"\bno longer\b|\bwas overtaken\b|\bovertaken\b|\bsuperseded\b|\boutdated\b|\bwas true\b",
     re.IGNORECASE,
 )
+UN_EVENT_RE = re.compile(r"\bun(?:approved|licensed|authori[sz]ed|registered|cleared)\b", re.I)
 CURRENT_RE = re.compile(
     r"\b(?:currently|to date|remains?|still|not yet|so far|at present|presently|now|"
     r"as yet|thus far|today)\b",
@@ -48,8 +63,6 @@ SOURCE_YEAR_RE = re.compile(
     re.IGNORECASE,
 )
 SEGMENT_RE = re.compile(r";|,?\s+\band\b\s+|,\s+(?:while|whereas|but)\s+|\s+but\s+")
-BEFORE_WORDS = ("before", "prior to", "until", "by", "no later than")
-AFTER_WORDS = ("after", "since", "from", "following")
 
 
 @dataclass
@@ -120,7 +133,9 @@ def load_ledger(path: Path | None, shown: str, keys: set[str]) -> Ledger:
     if data is None:
         return ledger
     if not isinstance(data, LineDict) or set(data) - {"facts"}:
-        raise InputError(shown, getattr(data, "line", 1), "the ledger must be a mapping with 'facts'")
+        raise InputError(
+            shown, getattr(data, "line", 1), "the ledger must be a mapping with 'facts'"
+        )
     facts = data.get("facts") or []
     if not isinstance(facts, list):
         raise InputError(shown, data.line_of("facts"), "'facts' must be a list")
@@ -141,7 +156,9 @@ def load_ledger(path: Path | None, shown: str, keys: set[str]) -> Ledger:
         ids.add(fid)
         if raw["source"] not in keys:
             raise InputError(
-                shown, raw.line_of("source"), f"fact {fid}: source '{raw['source']}' is not in the bibliography"
+                shown,
+                raw.line_of("source"),
+                f"fact {fid}: source '{raw['source']}' is not in the bibliography",
             )
         fact = Fact(
             id=fid,
@@ -166,27 +183,40 @@ def load_ledger(path: Path | None, shown: str, keys: set[str]) -> Ledger:
             if isinstance(sup, str):
                 sup = [sup]
             if not isinstance(sup, list) or not all(isinstance(s, str) for s in sup):
-                raise InputError(shown, raw.line_of("superseded_by"), f"fact {fid}: superseded_by must list fact ids")
+                raise InputError(
+                    shown,
+                    raw.line_of("superseded_by"),
+                    f"fact {fid}: superseded_by must list fact ids",
+                )
             fact.superseded_by = list(sup)
         if "statement" in raw:
             st = raw["statement"]
             if not isinstance(st, LineDict) or set(st) - STATEMENT_KEYS or "subject" not in st:
                 raise InputError(
-                    shown, raw.line_of("statement"),
+                    shown,
+                    raw.line_of("statement"),
                     f"fact {fid}: statement needs subject, event and polarity (negative|positive)",
                 )
             polarity = str(st.get("polarity", "negative"))
             if polarity not in {"negative", "positive"}:
-                raise InputError(shown, st.line_of("polarity"), "polarity must be negative or positive")
-            fact.statement = Statement(polarity, str(st["subject"]), str(st.get("event", fact.event)))
+                raise InputError(
+                    shown, st.line_of("polarity"), "polarity must be negative or positive"
+                )
+            fact.statement = Statement(
+                polarity, str(st["subject"]), str(st.get("event", fact.event))
+            )
         if fact.superseded_by and not fact.as_of:
-            raise InputError(shown, raw.line_of("superseded_by"), f"fact {fid}: a superseded fact needs as_of")
+            raise InputError(
+                shown, raw.line_of("superseded_by"), f"fact {fid}: a superseded fact needs as_of"
+            )
         ledger.facts.append(fact)
     for fact in ledger.facts:
         for other in fact.superseded_by:
             if other not in ids:
                 raise InputError(
-                    shown, fact.lines.get("superseded_by", fact.line), f"fact {fact.id}: unknown fact '{other}' in superseded_by"
+                    shown,
+                    fact.lines.get("superseded_by", fact.line),
+                    f"fact {fact.id}: unknown fact '{other}' in superseded_by",
                 )
     return ledger
 
@@ -195,7 +225,12 @@ def load_ledger(path: Path | None, shown: str, keys: set[str]) -> Ledger:
 
 
 def _terms_re(terms: list[str]) -> re.Pattern[str] | None:
-    terms = [t for t in terms if t]
+    return _terms_re_cached(tuple(t for t in terms if t))
+
+
+@functools.lru_cache(maxsize=1024)
+def _terms_re_cached(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation of literal terms, longest first, compiled once per term list."""
     if not terms:
         return None
     alt = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
@@ -245,20 +280,19 @@ class DateConflict:
     facts: list[Fact]
 
 
-def date_conflicts(text: str, years: list[tuple[int, int, int]], lexicon: Lexicon,
-                   ledger: Ledger) -> list[DateConflict]:
+def date_conflicts(
+    text: str, years: list[tuple[int, int, int, str]], lexicon: Lexicon, ledger: Ledger
+) -> list[DateConflict]:
     """Years in `text` that the ledger contradicts, each bound to its nearest subject."""
     dated = [f for f in ledger.facts if f.year]
     if not dated or not years:
         return []
     segs = segments(text)
-    agencies = {
-        name: _terms_re([name, *aliases]) for name, aliases in lexicon.agencies.items()
-    }
+    agencies = {name: _terms_re([name, *aliases]) for name, aliases in lexicon.agencies.items()}
     named_agencies = {n for n, p in agencies.items() if p and p.search(text)}
     mentions = _subject_mentions(text, lexicon)
     out = []
-    for start, end, year in years:
+    for start, end, year, bound in years:
         if SOURCE_YEAR_RE.match(text, end):
             continue  # "the 2024 review": the date of a source, not of an event
         seg = _segment_of(segs, start)
@@ -271,8 +305,9 @@ def date_conflicts(text: str, years: list[tuple[int, int, int]], lexicon: Lexico
             if f.subject != best_subject:
                 continue
             ev = event_re(lexicon, f.event)
-            window = text[max(seg[0], start - 80) : min(len(text), max(seg[1], end + 80))]
-            if ev is None or not (ev.search(seg_text) or ev.search(window)):
+            # the event word of this clause, or of the sentence when the clause has no verb
+            # ("approved in 2019 for X and in 2020 for Y")
+            if ev is None or not (ev.search(seg_text) or ev.search(text)):
                 continue
             if f.agency and named_agencies and f.agency not in named_agencies:
                 continue
@@ -283,8 +318,12 @@ def date_conflicts(text: str, years: list[tuple[int, int, int]], lexicon: Lexico
         top = max(s for s, _ in scored)
         if top > 0:
             cands = [f for s, f in scored if s == top]
-        before = text[max(0, start - 20) : start].lower()
-        if any(f.year is not None and _year_ok(before, year, f.year) for f in cands):
+        if negated_near(text, seg):
+            # "as of 2017, X had not been approved": a status date, consistent unless the
+            # event had already happened by then
+            if all(f.year is None or f.year >= year for f in cands):
+                continue
+        elif any(f.year is not None and year_satisfies(bound, year, f.year) for f in cands):
             continue
         out.append(DateConflict(start, end, year, cands))
     return out
@@ -307,12 +346,10 @@ def _bind_subject(mentions: list[tuple[int, str]], seg: tuple[int, int], at: int
     return min(before)[1] if before else None
 
 
-def _year_ok(before: str, claimed: int, actual: int) -> bool:
-    if any(before.rstrip().endswith(w) for w in BEFORE_WORDS):
-        return actual <= claimed
-    if any(before.rstrip().endswith(w) for w in AFTER_WORDS):
-        return actual >= claimed
-    return actual == claimed
+def negated_near(text: str, seg: tuple[int, int]) -> bool:
+    """Is the clause a negative statement ("had not been approved", "no ... was approved")?"""
+    clause = text[seg[0] : seg[1]]
+    return bool(NEGATION_RE.search(clause) or UN_EVENT_RE.search(clause))
 
 
 @dataclass
@@ -334,10 +371,10 @@ def outdated(text: str, lexicon: Lexicon, ledger: Ledger) -> list[Outdated]:
         ev = event_re(lexicon, st.event)
         if not spans or ev is None:
             continue
-        ev_m = ev.search(text)
+        ev_m = ev.search(text) or UN_EVENT_RE.search(text)
         if ev_m is None:
             continue
-        negated = bool(NEGATION_RE.search(text))
+        negated = bool(NEGATION_RE.search(text) or UN_EVENT_RE.search(text))
         if (st.polarity == "negative") != negated:
             continue
         later = [ledger.get(s) for s in fact.superseded_by]
@@ -347,7 +384,11 @@ def outdated(text: str, lexicon: Lexicon, ledger: Ledger) -> list[Outdated]:
             anchor = int(m.group("year"))
             word = m.group("word").lower()
             limit = first_year or 10_000
-            in_time = anchor <= limit if word in {"until", "till", "before", "prior to", "up to", "up until"} else anchor < limit
+            in_time = (
+                anchor <= limit
+                if word in {"until", "till", "before", "prior to", "up to", "up until"}
+                else anchor < limit
+            )
             if in_time:
                 break
         else:

@@ -109,6 +109,7 @@ class Suppression:
     column: int
     action: str  # disable-next-line | disable-line | disable | enable
     codes: tuple[str, ...]  # empty: all codes
+    end_line: int = 0  # the line of the comment's `-->`
 
 
 @dataclass
@@ -135,7 +136,9 @@ class Document:
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "heading"]
 
-    def all_cites(self) -> list[Cite]:
+    @cached_property
+    def cites(self) -> list[Cite]:
+        """Every citation of the document, figures' captions included."""
         cites = [c for s in self.sentences for c in s.cites]
         for b in self.blocks:
             if b.kind == "figure":
@@ -200,15 +203,15 @@ def _front_matter(doc: Document, content: str, source_lines: list[str]) -> None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        raise InputError(doc.shown, line, f"invalid YAML front matter: {_yaml_problem(exc)}") from None
+        raise InputError(
+            doc.shown, line, f"invalid YAML front matter: {_yaml_problem(exc)}"
+        ) from None
     if not isinstance(meta, dict):
         raise InputError(doc.shown, 1, "YAML front matter must be a mapping")
     doc.metadata = meta
     abstract = meta.get("abstract")
     if isinstance(abstract, str) and abstract.strip():
-        key_line = next(
-            (i for i, s in enumerate(source_lines) if re.match(r"abstract\s*:", s)), 0
-        )
+        key_line = next((i for i, s in enumerate(source_lines) if re.match(r"abstract\s*:", s)), 0)
         end = next(
             (i for i, s in enumerate(source_lines) if i > 0 and s.strip() in {"---", "..."}),
             len(source_lines),
@@ -246,7 +249,8 @@ def _suppressions(doc: Document, html: str, line: int, col: int) -> None:
             not re.fullmatch(r"GL\d{3}", c) for c in codes
         ):
             raise InputError(doc.shown, ln, f"malformed suppression comment: {m.group(0)}")
-        doc.suppressions.append(Suppression(ln, cl, action, codes))
+        end = line + html[: m.end()].count("\n")
+        doc.suppressions.append(Suppression(ln, cl, action, codes, end))
 
 
 def parse(path: Path, text: str, shown: str) -> Document:
@@ -314,11 +318,26 @@ def parse(path: Path, text: str, shown: str) -> Document:
             doc.blocks.append(block)
             if kind != "cell":
                 pending_kind = "paragraph"
-        elif tok.type in {"paragraph_open"} and pending_kind not in {"item", "heading"}:
+        elif (
+            tok.type in {"paragraph_open"}
+            and pending_kind not in {"item", "heading"}
+            or tok.type == "list_item_close"
+        ):
             pending_kind = "paragraph"
-        elif tok.type == "list_item_close":
-            pending_kind = "paragraph"
+    _attach_captions(doc)
     return doc
+
+
+def _attach_captions(doc: Document) -> None:
+    """A pandoc caption may stand before its table: give it the number of the table it captions."""
+    blocks = doc.blocks
+    for i, b in enumerate(blocks):
+        if b.kind != "caption":
+            continue
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        prev = blocks[i - 1] if i > 0 else None
+        if nxt is not None and nxt.kind == "cell" and (prev is None or prev.kind != "cell"):
+            b.table = nxt.table
 
 
 def heading_title(block: Block) -> str:

@@ -39,20 +39,25 @@ class Project:
             p.settings = load_sidecar(config.sources)
             for key in p.settings:
                 if key not in p.entries:
-                    raise InputError(rel(config.sources), None, f"'{key}' is not a bibliography key")
+                    raise InputError(
+                        rel(config.sources), None, f"'{key}' is not a bibliography key"
+                    )
         for key, entry in p.entries.items():
             if entry.file is None:
                 continue
             if not entry.file.is_file():
                 raise InputError(
-                    rel(config.bibliography), entry.field_lines.get("file", entry.line),
+                    rel(config.bibliography),
+                    entry.field_lines.get("file", entry.line),
                     f"source file of {key} not found: {rel(entry.file)}",
                 )
             p.sources[key] = load_source(key, entry.file, p.settings.get(key))
         p.lexicon = load_lexicon(config.lexicon, rel(config.lexicon) if config.lexicon else "")
         for src in p.sources.values():
             p.lexicon.learn_from(src.text)
-        p.ledger = load_ledger(config.facts, rel(config.facts) if config.facts else "", set(p.entries))
+        p.ledger = load_ledger(
+            config.facts, rel(config.facts) if config.facts else "", set(p.entries)
+        )
         return p
 
     @cached_property

@@ -1,6 +1,6 @@
 """Find the numbers in English scientific prose and decide whether a source number backs a claim.
 
-A review claim such as "less than one-third of patients remitted after up to 14 weeks" is only
+A review claim such as "fewer than a quarter of participants relapsed within 9 days" is only
 checkable if both it and the cited text are reduced to comparable values. `extract` does that
 reduction for digits *and* number words, and deliberately ignores the many digit strings in
 scientific text that are not quantities (gene and compound codes, reference markers glued to
@@ -16,10 +16,10 @@ kind         meaning                                            unit
 year         a calendar year standing alone (1900-2099)        '' (value is the year)
 date         a calendar date; value = YYYYMMDD, 00 = unknown    ''
 percent      "%", "percent", "per cent"                         '%'
-fraction     "one-third", "half of", "2/3"; value is 0..1       ''
+fraction     "two-thirds", "half of", "2/3"; value is 0..1      ''
 count        a bare number, or a number of things               ''
-ratio        "two-times", "2-fold", "2x", "twice as"            'x'
-frequency    "twice daily", "3 times a week"                    '/day', '/week', ...
+ratio        "three-times", "3-fold", "3x", "twice as"          '×'
+frequency    "twice weekly", "3 times a day"                    '/day', '/week', ...
 dose         mass, optionally per kg / per time                 'mg', 'mg/kg', 'mg/day', ...
 duration     time spans; decades/centuries become years         'minute' 'hour' 'day' ...
 measure      anything else with a unit: points, mL, mM, kDa     'point', 'pp', 'mL', ...
@@ -29,10 +29,10 @@ Comparators (`COMPARATORS`): '=' plain, '~' about/approximately/nearly/almost/ro
 '>' more than/over/exceeding/higher than, '>=' at least/or more/since (years), '<' less/fewer
 than/under/below, '<=' up to/within/at most/no more than.  "over" in front of a *duration* is
 read as '=' because in clinical text it nearly always names the span of an infusion or a
-treatment period ("0.5 mg per kg over 40 minutes", "improved over 12 weeks").
+treatment period ("2 mg per kg over 30 minutes", "improved over 10 days").
 
-A quantity's span (start/end/text) covers its hedge ("more than 15 points", "between 6 and 12
-weeks") so that a diagnostic can underline the whole phrase.
+A quantity's span (start/end/text) covers its hedge ("more than 8 points", "between 3 and 5
+days") so that a diagnostic can underline the whole phrase.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ COMPARATORS = frozenset({"=", "~", "<", "<=", ">", ">="})
 DURATION_UNITS = ("second", "minute", "hour", "day", "week", "month", "year")
 #: Relative tolerance used for '~' (about, approximately, nearly, ...).
 APPROX_TOLERANCE = 0.10
+ROUNDING_LIMIT = 0.10
+#: How far below "fewer than N" (or above "more than N") a source value may lie, relative to N.
+NEAR_WINDOW = 0.20
 
 
 @dataclass(frozen=True)
@@ -134,11 +137,9 @@ _DENOMINATORS: dict[str, int] = {
 
 def parse_number_words(phrase: str) -> float | None:
     """Value of a whole phrase such as "seventy-one" or "two hundred and five", else None."""
-    m = _WORD_TOKEN.match(phrase.strip())
-    if not m:
-        return None
-    parsed = _parse_cardinal(phrase.strip(), 0)
-    if parsed is None or parsed[1] != len(phrase.strip()):
+    phrase = phrase.strip()
+    parsed = _parse_cardinal(phrase, 0)
+    if parsed is None or parsed[1] != len(phrase):
         return None
     return parsed[0]
 
@@ -216,10 +217,10 @@ def _parse_cardinal(text: str, pos: int) -> tuple[float, int] | None:
 # Units
 # --------------------------------------------------------------------------------------------
 
-_B = r"(?![A-Za-zµμ])"  # end of a unit word; digits may follow ("weeks96" = weeks + ref 96)
+_B = r"(?![A-Za-zµμ])"  # end of a unit word; digits may follow ("days31" = days + ref 31)
 _B1 = r"(?![A-Za-z0-9µμ\-‐'’])"  # end of a one-letter abbreviation ('h', 'd', 'y')
 
-_TIME_UNITS: list[tuple[str, str, float]] = [
+_TIME_UNITS: list[tuple[str, str, float]] = [  # (pattern, canonical unit, factor)
     (r"(?i:seconds?|secs?)" + _B, "second", 1),
     (r"(?i:minutes?|mins?)" + _B, "minute", 1),
     (r"(?i:hours?|hrs?)" + _B + r"|h" + _B1, "hour", 1),
@@ -233,7 +234,7 @@ _TIME_UNITS: list[tuple[str, str, float]] = [
 _TIME_RE = [(re.compile(p), u, f) for p, u, f in _TIME_UNITS]
 
 # base units other than time: (pattern, canonical, kind)
-_BASE_UNITS: list[tuple[str, str, str]] = [
+_BASE_UNITS: list[tuple[str, str | None, str]] = [
     (r"(?i:percentage[ \t]+points?)" + _B, "pp", "measure"),
     (r"%", "%", "percent"),
     (r"(?i:per[ \t]*-?[ \t]*cent)" + _B, "%", "percent"),
@@ -294,12 +295,12 @@ _DENOM_UNITS: list[tuple[re.Pattern[str], str]] = [
 _DENOM_WORD = re.compile(r"[ \t]+(daily|weekly|nightly|monthly)" + _B)
 _TIME_DENOMS = {"minute", "hour", "day", "week", "month"}
 
-#: Nouns a hyphenated number may qualify without it being a code ("21-item", "3-arm").
+#: Nouns a hyphenated number may qualify without it being a code ("12-item", "3-arm").
 _COUNT_NOUNS_HYPHEN = re.compile(
     r"(?i:items?|arms?|sites?|cent(?:er|re)s?|patients?|participants?|subjects?|doses?|"
     r"sessions?|questions?|steps?|studies|study|trials?|members?)" + _B
 )
-#: A 4-digit number followed by one of these is a count, not a year ("2000 patients").
+#: A 4-digit number followed by one of these is a count, not a year ("1950 samples").
 _COUNT_NOUNS_AFTER = re.compile(
     r"[ \t\n]+(?i:patients|subjects|participants|people|persons|individuals|adults|children|"
     r"adolescents|women|men|cases|samples|cells|mice|rats|animals|respondents|deaths|events|"
@@ -338,7 +339,7 @@ def _match_unit(text: str, pos: int, *, hyphen: bool = False) -> _Unit | None:
         if m:
             return _Unit("×", "ratio", 1, m.end())
     for rx, unit, kind in _BASE_RE:
-        if hyphen and unit in ("%",):
+        if hyphen and unit == "%":
             continue
         m = rx.match(text, pos)
         if not m:
@@ -346,40 +347,37 @@ def _match_unit(text: str, pos: int, *, hyphen: bool = False) -> _Unit | None:
         canon = unit or m.group(0).replace("μ", "µ")
         end = m.end()
         if kind in ("dose", "measure") and canon not in ("point", "pp", "°C", "kDa"):
-            denoms: list[str] = []
-            while len(denoms) < 2:
-                s = _DENOM_SEP.match(text, end)
-                if not s:
-                    w = _DENOM_WORD.match(text, end)
-                    if w:
-                        denoms.append(_FREQ_WORDS[w.group(1).lower()])
-                        end = w.end()
-                    break
-                for drx, dname in _DENOM_UNITS:
-                    d = drx.match(text, s.end())
-                    if d:
-                        # "a"/"each" only introduce a time denominator ("250 mg a day")
-                        if s.group(0).strip() in ("a", "each", "every") and dname not in (
-                            _TIME_DENOMS
-                        ):
-                            d = None
-                            continue
-                        denoms.append(dname)
-                        end = d.end()
-                        break
-                else:
-                    break
-                if not d:
-                    break
+            denoms, end = _denominators(text, end)
             if denoms:
-                canon = canon + "".join("/" + d for d in denoms)
-                mass = canon.split("/")[0] in ("ng", "µg", "mg", "g")
-                if mass and all(d in ("kg", "m²", "dose") or d in _TIME_DENOMS for d in denoms):
-                    kind = "dose"
-                else:
-                    kind = "measure"
+                mass = canon in ("ng", "µg", "mg", "g")
+                per_ok = all(d in ("kg", "m²", "dose") or d in _TIME_DENOMS for d in denoms)
+                kind = "dose" if mass and per_ok else "measure"
+                canon += "".join("/" + d for d in denoms)
         return _Unit(canon, kind, 1, end)
     return None
+
+
+def _denominators(text: str, end: int) -> tuple[list[str], int]:
+    """Up to two "per X" parts after a unit: "/kg/day", " per kg", " a day", " daily"."""
+    denoms: list[str] = []
+    while len(denoms) < 2:
+        sep = _DENOM_SEP.match(text, end)
+        if not sep:
+            w = _DENOM_WORD.match(text, end)
+            if w:
+                denoms.append(_FREQ_WORDS[w.group(1).lower()])
+                end = w.end()
+            break
+        time_only = sep.group(0).strip() in ("a", "each", "every")  # "30 mg a day"
+        for drx, dname in _DENOM_UNITS:
+            d = drx.match(text, sep.end())
+            if d and (dname in _TIME_DENOMS or not time_only):
+                denoms.append(dname)
+                end = d.end()
+                break
+        else:
+            break
+    return denoms, end
 
 
 _MASS = {"ng": 1e-9, "µg": 1e-6, "mg": 1e-3, "g": 1.0, "kg": 1e3}
@@ -474,12 +472,13 @@ def _build_mask(text: str, skip_spans: Iterable[tuple[int, int]]) -> bytearray:
             end = m.end("more")
         mark(m.start(), end)
     for m in _ENUM_LINE.finditer(text):
+        # an enumerator opens the text, follows a blank line, a finished sentence or another
+        # list item; otherwise "...enrolled\n48. The" is a wrapped sentence ending in a number
         line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[:line_start].rstrip(" \t\n")
-        prev_line = before[before.rfind("\n") + 1 :].strip()
+        prev_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1
+        prev_line = text[prev_start : max(line_start - 1, 0)].strip()
         if (
-            not before
-            or text[line_start - 2 : line_start] == "\n\n"
+            not prev_line
             or prev_line.endswith((".", ":", ";", "!", "?"))
             or _ENUM_LINE.match(prev_line)
         ):
@@ -520,8 +519,8 @@ _HEDGE_RE = re.compile(
     + "|".join(f"(?P<h{i}>{p})" for i, (p, _) in enumerate(_HEDGES))
     + r")|(?P<sym>[<>≤≥~≈∼]=?))[ \t\n]*$"
 )
-_SYM = {"<": "<", ">": ">", "≤": "<=", "≥": ">=", "<=": "<=", ">=": ">=", "~": "~", "≈": "~"}
-_SYM["∼"] = "~"
+_SYM = {"<": "<", ">": ">", "≤": "<=", "≥": ">=", "<=": "<=", ">=": ">="}
+_SYM.update({"~": "~", "≈": "~", "∼": "~"})
 _YEAR_HEDGE_RE = re.compile(
     r"(?i)(?<![A-Za-z])(?:(?P<ge>since|from)|(?P<lt>before|prior[ \t\n]+to)|(?P<gt>after))"
     r"[ \t\n]+$"
@@ -552,7 +551,7 @@ def _year_hedge_before(text: str, start: int) -> tuple[str, int]:
     m = _YEAR_HEDGE_RE.search(window)
     if not m:
         return "=", start
-    cmp = {"ge": ">=", "lt": "<", "gt": ">", "le": "<="}[m.lastgroup or "ge"]
+    cmp = {"ge": ">=", "lt": "<", "gt": ">"}[m.lastgroup or "ge"]
     return cmp, start - len(window) + m.start()
 
 
@@ -575,6 +574,7 @@ _RANGE_AND = re.compile(r"(?i)[ \t\n]+and[ \t\n]+")
 _AND_HALF = re.compile(r"(?i)[ \t\n]+and[ \t\n]+a[ \t\n]+half" + _B)
 _UNIT_GAP = re.compile(r"[ \t]*\n?[ \t]*")
 _PREFIX_WORD = re.compile(r"([A-Za-z]+)[-‐]$")
+_BEFORE_SIGN = "([{=<>≤≥~≈∼:;,/"
 _YEAR_PREFIXES = {"mid", "pre", "post", "early", "late", "circa"}
 _HYPHEN_WORD = re.compile(r"[-‐][A-Za-z]")
 _OVER = re.compile(r"(?i)over\b")
@@ -636,20 +636,20 @@ class _Scanner:
         return max(m.end() if m else pos, pos + 1)
 
     def _glued_left(self, s: int) -> bool:
-        """Digits glued to what precedes them are a code ("NR2B", "CP-101") or a ref marker."""
+        """Digits glued to what precedes them are a code ("AB2C", "XY-123") or a ref marker."""
         t = self.text
         if s == 0:
             return False
         c = t[s - 1]
         b = t[s - 2] if s >= 2 else " "
-        if c.isalnum() or c in "_µμ^#@)]":
+        if c.isalnum() or c in "µμ^#@)]":
             return True
         if c in "-‐–—":
             if b.isalnum() or b in ")]'\"":
                 m = _PREFIX_WORD.search(t, max(0, s - 12), s)
                 return not (m and m.group(1).lower() in _YEAR_PREFIXES)
             return False
-        return c in ",.:/" and b.isalnum()
+        return c in ",.:/_" and b.isalnum()  # "6,7" lists, "doi:10", "x_2"
 
     def _digits_at(self, p: int) -> _Num | None:
         m = _DIGITS.match(self.text, p)
@@ -694,9 +694,9 @@ class _Scanner:
             return True
         if c == ":" and nxt.isalnum():  # ratios, times, "vol:page"
             return True
-        if c == "/" and nxt.isalpha():  # "2/mGluR3"
+        if c == "/" and nxt.isalpha():  # "2/abc"
             return True
-        if c in "-‐–—" and nxt in ("(", "["):  # chemical locants "2-(methylamino)"
+        if c in "-‐–—" and nxt in ("(", "["):  # chemical locants "3-(ethyl...)"
             return True
         if c in "-‐" and nxt.isalpha():
             return _hyphen_unit(t, e + 1) is None
@@ -727,7 +727,9 @@ class _Scanner:
             m = _PREFIX_WORD.search(t, max(0, p - 12), p + 1)
             if not (m and m.group(1).lower() in _YEAR_PREFIXES):
                 return self._skip_cont(p)
-            p += 1  # "mid-2019": a prefix, not a minus sign
+            p += 1  # "mid-1980": a prefix, not a minus sign
+        elif t[p] in "-−" and p > 0 and not (t[p - 1].isspace() or t[p - 1] in _BEFORE_SIGN):
+            p += 1  # "10%-20": a dash between items, not a minus sign
         if self._glued_left(p):
             return self._skip_cont(p)
         num = self._digits_at(p)
@@ -745,7 +747,7 @@ class _Scanner:
         return self._finish(num)
 
     def _slash(self, num: _Num) -> int:
-        """ "2/3" is a fraction; "12/20" two counts; "3/18/2017" nothing."""
+        """ "2/3" is a fraction; "14/30" two counts; "4/21/1985" nothing."""
         t = self.text
         m = _SLASH_TAIL.match(t, num.end)
         if not m or not num.plain_int:
@@ -870,7 +872,7 @@ class _Scanner:
         high: _Num | None = None
         unit = self._unit_after(e, num.word)
         if unit is not None:
-            # a unit on both ends: "10%-20%", "6 weeks to 12 weeks"
+            # a unit on both ends: "15%-25%", "3 days to 5 days"
             h, _ = self._range_after(num, unit.end)
             if h is not None:
                 u2 = self._unit_after(h.end, h.word)
@@ -879,7 +881,7 @@ class _Scanner:
         else:
             h, dash_failed = self._range_after(num, e)
             if dash_failed and t[e : e + 1] in "-‐–—":
-                return self._skip_cont(num.start)  # "2024-001", "12-3": not a range
+                return self._skip_cont(num.start)  # "1985-001", "12-3": not a range
             if h is not None:
                 high = h
                 unit = self._unit_after(h.end, h.word)
@@ -951,7 +953,7 @@ class _Scanner:
         if cmp == "=" and kind in ("year", "date") and high is None:
             cmp, hstart = _year_hedge_before(t, start)
         if cmp == ">" and kind == "duration" and _OVER.match(t, hstart):
-            cmp = "="  # "over 40 minutes": the span of an infusion or treatment period
+            cmp = "="  # "over 30 minutes": the span of an infusion or treatment period
         if cmp == "=" and postfix:
             cmp = postfix
         pf = _POSTFIX.match(t, end)
@@ -962,7 +964,7 @@ class _Scanner:
 
 
 def _hyphen_unit(text: str, pos: int) -> _Unit | None:
-    """Unit or count noun after a hyphen: "6-week", "10-point", "2-fold", "21-item"."""
+    """Unit or count noun after a hyphen: "4-day", "3-point", "5-fold", "12-item"."""
     u = _match_unit(text, pos, hyphen=True)
     if u is not None:
         return u
@@ -995,7 +997,7 @@ _LIST_SEP = re.compile(r"(?i)^[ \t\n]*(?:,[ \t\n]*)?(?:(?:and|or)[ \t\n]+)?$")
 
 
 def _propagate_units(text: str, raws: list[_Raw]) -> None:
-    """A unit after a list applies to its bare members: "at 1 or 7 days", "10, 20 and 30 mg"."""
+    """A unit after a list applies to its bare members: "at 2 or 5 days", "10, 20 and 30 mg"."""
     for i in range(len(raws) - 1, 0, -1):
         cur, prev = raws[i], raws[i - 1]
         if not cur.unit or cur.kind in ("year", "date", "fraction"):
@@ -1023,7 +1025,7 @@ def _propagate_units(text: str, raws: list[_Raw]) -> None:
 # Same-length normalisation so every offset found in the copy is valid in the original.
 _NORMALISE = str.maketrans(
     {
-        "\u00a0": " ",  # no-break space ("2\u00a0decades")
+        "\u00a0": " ",  # no-break space ("3\u00a0months")
         "\u2007": " ",
         "\u2009": " ",
         "\u202f": " ",
@@ -1114,8 +1116,14 @@ def _unitless(q: Quantity) -> bool:
     return q.kind == "count" and not q.unit
 
 
+MEASURED_KINDS = frozenset({"duration", "dose", "frequency", "ratio", "measure"})
+
+
 def _conversion(claim: Quantity, source: Quantity) -> float | None:
     """Factor that expresses source values in the claim's unit, or None if incomparable."""
+    kinds = {claim.kind, source.kind}
+    if "count" in kinds and kinds & MEASURED_KINDS:
+        return None  # "40 patients" is not "40 minutes", "22 patients" not "20 points"
     if _unitless(claim) or _unitless(source):
         return 1.0
     csig, cscale = _dimension(claim)
@@ -1155,15 +1163,22 @@ def _supports_calendar(claim: Quantity, source: Quantity) -> bool:
 def supports(claim: Quantity, source: Quantity) -> bool:
     """Would a careful reader accept `source` as evidence for the number in `claim`?
 
-    Rules: years and dates match exactly (a year matches a date in that year).  Otherwise the
-    units must be convertible (a bare number matches any unit; percent and fractions are one
-    family; week = 7 days, day = 24 hours, year = 12 months, g = 1000 mg).  The claim is
-    compared at its own written precision: claim 43 accepts 43.2, claim 43.2 rejects 43.
-    Conversions between different units must be exact.  Fractions are exact values, so
-    "one-third" and "33%" support each other.  An exact claim accepts a hedged source with
-    the same number (authors often drop "about"/"more than") and either end of a source range.
-    A '~' claim accepts anything within 10% (or its rounding).  Inequality claims must be
-    implied by the source ("fewer than 2%" by 1.7%, "more than 10" by "more than 15").
+    * Years and dates match exactly; a year matches a date in that year; comparators on years
+      ("since 1985") are ignored.
+    * Units must be convertible: a bare number matches any unit; percent and fractions are one
+      family; week = 7 days, day = 24 hours, year = 12 months, g = 1000 mg, mg/week vs mg/day.
+      Conversions between different units must be exact (1 week = 7 days, not 6).
+    * The claim is compared at its own written precision: claim 43 accepts 43.2, claim 43.2
+      rejects 43.  Fractions are exact, so "two-thirds" and "67%" support each other.
+    * An exact claim must be a value the source allows: it accepts "about N" (authors often
+      drop the hedge), the bound of "up to N"/"at least N", and either end of a range, but not
+      the bound of a strict "more/less than N".
+    * A '~' claim accepts anything within `APPROX_TOLERANCE` (10%) or inside a source range.
+    * An inequality claim ("fewer than 5%") accepts an exact source value that satisfies it and
+      lies near the bound (within `NEAR_WINDOW` = 20% or one unit of the last written digit):
+      4.2% supports "fewer than 5%", 0.3% does not.  Against a source inequality in the same
+      direction the bounds must agree ("up to 5 days" does not support "up to 6 days").
+    * A range claim needs a source range with the same ends.
     """
     if claim.kind in ("year", "date") or source.kind in ("year", "date"):
         return _supports_calendar(claim, source)
@@ -1181,6 +1196,10 @@ def supports(claim: Quantity, source: Quantity) -> bool:
         tol = 0.5 * 10.0 ** (-claim.decimals)
     else:
         tol = 0.0  # different units: the conversion itself must be exact
+    # Rounding is read at the claim's precision, but never further than a careful reader
+    # would round: "1 mg/kg" is not "0.5 mg/kg", though "43%" is "43.2%".
+    if claim.kind != "fraction" and c:
+        tol = min(tol, ROUNDING_LIMIT * abs(c))
     approx = max(tol, APPROX_TOLERANCE * abs(c))
     points = [s_lo] if s_hi is None else [s_lo, s_hi]
     cmp, scmp = claim.comparator, source.comparator
@@ -1191,29 +1210,29 @@ def supports(claim: Quantity, source: Quantity) -> bool:
         t = approx if cmp == "~" else tol
         return _near(c, s_lo, t) and _near(ch, s_hi, t)
     if cmp == "=":
+        if scmp in ("<", ">"):
+            return False
         return any(_near(c, v, tol) for v in points)
     if cmp == "~":
         if any(_near(c, v, approx) for v in points):
             return True
         return s_hi is not None and s_lo <= c <= s_hi
-    if cmp in ("<", "<="):
-        if scmp in (">", ">="):
-            return False
-        upper = s_hi if s_hi is not None else s_lo
-        if scmp in ("<", "<="):
-            return upper <= c + tol
-        if cmp == "<":
-            return upper < c and not _near(upper, c, 0.0)
-        return upper <= c or _near(upper, c, tol)
-    # '>' / '>='
-    if scmp in ("<", "<="):
+    below = cmp in ("<", "<=")
+    if scmp in ("<", "<=", ">", ">="):
+        same_direction = (scmp in ("<", "<=")) == below
+        return same_direction and _near(c, s_lo, tol)
+    bound = (s_hi if s_hi is not None else s_lo) if below else s_lo
+    claim_scale = tol if claim.kind != "fraction" else 0.0
+    window = max(2 * claim_scale, NEAR_WINDOW * abs(c))
+    if cmp == "<" and not (bound < c and not _near(bound, c, 0.0)):
         return False
-    lower = s_lo
-    if scmp in (">", ">="):
-        return lower >= c - tol
-    if cmp == ">":
-        return lower > c and not _near(lower, c, 0.0)
-    return lower >= c or _near(lower, c, tol)
+    if cmp == ">" and not (bound > c and not _near(bound, c, 0.0)):
+        return False
+    if cmp == "<=" and not (bound <= c or _near(bound, c, tol)):
+        return False
+    if cmp == ">=" and not (bound >= c or _near(bound, c, tol)):
+        return False
+    return abs(bound - c) <= window + 1e-9
 
 
 def supported_by_any(claim: Quantity, sources: Iterable[Quantity]) -> bool:

@@ -83,8 +83,10 @@ def records(ctx: Context, diagnostics: list[Diagnostic]) -> list[ClaimRecord]:
             if item.passage is not None:
                 rec.passages.setdefault(item.passage.key, []).append(item.passage)
         rec.diagnostics = [
-            d for d in diagnostics
-            if d.path == doc.shown and (s.line, s.column) <= (d.line, d.column) <= (end_line, end_col)
+            d
+            for d in diagnostics
+            if d.path == doc.shown
+            and (s.line, s.column) <= (d.line, d.column) <= (end_line, end_col)
         ]
         out.append(rec)
     return out

@@ -14,7 +14,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.code:
         for code, rule in REGISTRY.items():
-            print(f"{code}  {rule.NAME:<28} {rule.SEVERITY:<8} {rule.__doc__.splitlines()[0].split(': ', 1)[-1]}")
+            summary = rule.__doc__.splitlines()[0].split(": ", 1)[-1]
+            print(f"{code}  {rule.NAME:<28} {rule.SEVERITY:<8} {summary}")
         return 0
     rule = get(args.code)
     print(f"{rule.CODE} ({rule.NAME}, {rule.SEVERITY})\n")

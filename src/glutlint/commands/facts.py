@@ -23,12 +23,22 @@ def run(args: argparse.Namespace) -> int:
         src = project.sources.get(f.source)
         m = find_quote(f.quote, src.text) if src else None
         where = f"{project.config.rel(src.path)}:{src.line_at(m.start())}" if (src and m) else ""
-        rows.append({
-            "id": f.id, "source": f.source, "subject": f.subject, "event": f.event,
-            "agency": f.agency, "indication": f.indication, "date": f.date, "as_of": f.as_of,
-            "superseded_by": f.superseded_by, "verified": m is not None, "found_at": where,
-            "quote": f.quote,
-        })
+        rows.append(
+            {
+                "id": f.id,
+                "source": f.source,
+                "subject": f.subject,
+                "event": f.event,
+                "agency": f.agency,
+                "indication": f.indication,
+                "date": f.date,
+                "as_of": f.as_of,
+                "superseded_by": f.superseded_by,
+                "verified": m is not None,
+                "found_at": where,
+                "quote": f.quote,
+            }
+        )
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0 if all(r["verified"] for r in rows) else 1
@@ -39,8 +49,11 @@ def run(args: argparse.Namespace) -> int:
         mark = "verified" if r["verified"] else "QUOTE NOT FOUND"
         when = r["date"] or f"as of {r['as_of']}"
         print(f"{r['id']}  [{r['source']}]  {when}  {mark}  {r['found_at']}")
-        print(f"    {r['subject']}: {r['event']}" + (f" ({r['agency']})" if r["agency"] else "")
-              + (f" for {r['indication']}" if r["indication"] else ""))
+        print(
+            f"    {r['subject']}: {r['event']}"
+            + (f" ({r['agency']})" if r["agency"] else "")
+            + (f" for {r['indication']}" if r["indication"] else "")
+        )
     print("\ntimeline")
     dated = sorted(ledger.facts, key=lambda f: f.date or f.as_of)
     for f in dated:

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     cited = [c for c in claims if c.cites]
     print(f"claims: {len(claims)}, cited: {len(cited)}")
     per_source: Counter[str] = Counter(k for c in claims for k in c.keys)
-    cites: Counter[str] = Counter(c.key for d in ctx.documents for c in d.all_cites())
+    cites: Counter[str] = Counter(c.key for d in ctx.documents for c in d.cites)
     print("per source:        claims  citations")
     for key in project.entries:
         print(f"  {key:<16} {per_source[key]:6d}  {cites[key]:9d}")

@@ -28,12 +28,16 @@ SEVERITY = ERROR
 def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     keys = list(ctx.project.entries)
     for doc in ctx.documents:
-        for cite in doc.all_cites():
+        for cite in doc.cites:
             if cite.key in ctx.project.entries:
                 continue
             near = difflib.get_close_matches(cite.key, keys, n=1, cutoff=0.6)
             hint = f"; did you mean '{near[0]}'?" if near else ""
             yield Finding(
-                doc.shown, cite.line, cite.column,
-                f"unknown citation key '{cite.key}'{hint}", cite.end_line, cite.end_column,
+                doc.shown,
+                cite.line,
+                cite.column,
+                f"unknown citation key '{cite.key}'{hint}",
+                cite.end_line,
+                cite.end_column,
             )

@@ -37,11 +37,16 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             continue
         s = claim.sentence
         why = (
-            f"states '{claim.values[0].text}'" if claim.values
-            else f"names '{s.text[claim.agents[0][0]:claim.agents[0][1]]}'"
+            f"states '{claim.values[0].text}'"
+            if claim.values
+            else f"names '{s.text[claim.agents[0][0] : claim.agents[0][1]]}'"
         )
         end_line, end_col = s.pos(len(s.text.rstrip()))
         yield Finding(
-            ctx.doc_of(claim).shown, s.line, s.column,
-            f"factual claim without a citation ({why})", end_line, end_col,
+            ctx.doc_of(claim).shown,
+            s.line,
+            s.column,
+            f"factual claim without a citation ({why})",
+            end_line,
+            end_col,
         )

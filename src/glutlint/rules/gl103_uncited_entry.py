@@ -25,7 +25,7 @@ NEEDS_FULL_MANUSCRIPT = True
 
 
 def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
-    cited = {c.key for d in ctx.documents for c in d.all_cites()}
+    cited = {c.key for d in ctx.documents for c in d.cites}
     nocite = ctx.documents[0].metadata.get("nocite", "") if ctx.documents else ""
     if "@*" in str(nocite):
         return

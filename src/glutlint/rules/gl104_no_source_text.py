@@ -24,9 +24,11 @@ SEVERITY = WARNING
 
 
 def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
-    cited = {c.key for d in ctx.documents for c in d.all_cites()}
+    cited = {c.key for d in ctx.documents for c in d.cites}
     bib = ctx.config.rel(ctx.config.bibliography)
     for key in sorted(cited):
         entry = ctx.project.entries.get(key)
         if entry is not None and key not in ctx.project.sources:
-            yield Finding(bib, entry.line, 1, f"'{key}' is cited but has no source text (file field)")
+            yield Finding(
+                bib, entry.line, 1, f"'{key}' is cited but has no source text (file field)"
+            )

@@ -36,6 +36,10 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             line, col = s.pos(a.start)
             end_line, end_col = s.pos(a.end)
             yield Finding(
-                ctx.doc_of(verdict.claim).shown, line, col,
-                f"'{a.name}' is not named in {keys} (nor under any alias)", end_line, end_col,
+                ctx.doc_of(verdict.claim).shown,
+                line,
+                col,
+                f"'{a.name}' is not named in {keys} (nor under any alias)",
+                end_line,
+                end_col,
             )

@@ -36,10 +36,13 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             sup, better = v.support, v.better
             msg = (
                 f"{v.q.text.strip()} is in {sup.key} but about something else: "
-                f"\"{sup.snippet}\" ({sup.path}:{sup.line})"
+                f'"{sup.snippet}" ({sup.path}:{sup.line})'
             )
             if better is not None:
-                msg += f"; the passage on this claim's subject says {better.value.strip()} ({better.path}:{better.line})"
+                where = f"{better.path}:{better.line}"
+                msg += (
+                    f"; the passage on this claim's subject says {better.value.strip()} ({where})"
+                )
             line, col = s.pos(v.q.start)
             end_line, end_col = s.pos(v.q.end)
             yield Finding(ctx.doc_of(verdict.claim).shown, line, col, msg, end_line, end_col)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..claims import CLAIM_KINDS
+from ..claims import CLAIM_KINDS, year_bound
 from ..diagnostics import ERROR, Finding
 from ..ledger import date_conflicts
 
@@ -41,9 +41,11 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     for claim in ctx.claims:
         years = []
         for q in claim.values:
+            if q.high is not None:
+                continue
             m = YEAR_RE.search(q.text) if q.kind in {"year", "date"} else None
             if m:
-                years.append((q.start, q.end, int(m.group(1))))
+                years.append((q.start, q.end, int(m.group(1)), year_bound(claim.sentence.text, q)))
         s = claim.sentence
         for conflict in date_conflicts(s.text, years, lexicon, ledger):
             facts = "; ".join(
@@ -52,8 +54,12 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             line, col = s.pos(conflict.start)
             end_line, end_col = s.pos(conflict.end)
             yield Finding(
-                ctx.doc_of(claim).shown, line, col,
-                f"{conflict.year} contradicts the facts ledger: {facts}", end_line, end_col,
+                ctx.doc_of(claim).shown,
+                line,
+                col,
+                f"{conflict.year} contradicts the facts ledger: {facts}",
+                end_line,
+                end_col,
             )
 
 

@@ -52,8 +52,11 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
                 line, col = s.pos(hit.start)
                 end_line, end_col = s.pos(hit.end)
                 yield Finding(
-                    doc.shown, line, col,
+                    doc.shown,
+                    line,
+                    col,
                     f"outdated claim{when}: true only as of {hit.fact.as_of} "
                     f"[@{hit.fact.source}]; superseded by: {by}",
-                    end_line, end_col,
+                    end_line,
+                    end_col,
                 )

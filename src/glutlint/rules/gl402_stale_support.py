@@ -57,7 +57,9 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             year, key, subject = max(newer)
             line, col = s.pos(cue.start())
             yield Finding(
-                ctx.doc_of(claim).shown, line, col,
+                ctx.doc_of(claim).shown,
+                line,
+                col,
                 f"'{cue.group()}' rests on a {newest_cited} source; {key} ({year}) also covers "
                 f"{subject}: cite it or place the claim in its time",
                 *s.pos(cue.end()),

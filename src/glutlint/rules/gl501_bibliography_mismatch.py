@@ -32,7 +32,8 @@ PMID_RE = re.compile(r"\bPMID\b\W{0,3}(\d{5,9})\b")
 PMCID_RE = re.compile(r"\bPMCID\b\W{0,3}(PMC\d{4,9})\b")
 CITATION_LINE_RE = re.compile(
     r"^(?:\d+\.\s+)?(?P<journal>[A-Z][\w .&'-]{2,80}?)\.\s+(?P<year>(?:19|20)\d\d)"
-    r"(?:\s+[A-Z][a-z]{2})?(?:\s+\d{1,2})?;", re.MULTILINE
+    r"(?:\s+[A-Z][a-z]{2})?(?:\s+\d{1,2})?;",
+    re.MULTILINE,
 )
 
 
@@ -77,6 +78,8 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
                 continue
             if a != b:
                 yield Finding(
-                    bib, entry.field_lines.get(field, entry.line), 1,
+                    bib,
+                    entry.field_lines.get(field, entry.line),
+                    1,
                     f"{key}: {field} is '{mine}' but its source text says '{value}'",
                 )

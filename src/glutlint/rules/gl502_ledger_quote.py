@@ -44,13 +44,17 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
         src = ctx.project.sources.get(fact.source)
         line = fact.lines.get("quote", fact.line)
         if src is None:
-            yield Finding(shown, line, 1, f"fact {fact.id}: {fact.source} has no source text to check")
+            yield Finding(
+                shown, line, 1, f"fact {fact.id}: {fact.source} has no source text to check"
+            )
             continue
         if find_quote(fact.quote, src.text) is None:
             yield Finding(shown, line, 1, f"fact {fact.id}: quote not found in {fact.source}")
         if fact.date and fact.date[:4] not in fact.quote:
             yield Finding(
-                shown, fact.lines.get("date", fact.line), 1,
+                shown,
+                fact.lines.get("date", fact.line),
+                1,
                 f"fact {fact.id}: date {fact.date} is not in its quote",
             )
         if fact.as_of:
@@ -58,6 +62,8 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             entry = ctx.project.entries[fact.source]
             if year not in src.raw and str(entry.year) != year:
                 yield Finding(
-                    shown, fact.lines.get("as_of", fact.line), 1,
+                    shown,
+                    fact.lines.get("as_of", fact.line),
+                    1,
                     f"fact {fact.id}: as_of {fact.as_of} is not stated by {fact.source}",
                 )

@@ -31,7 +31,9 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             if previous and h.level > previous + 1:
                 line, col = h.position(0)
                 yield Finding(
-                    doc.shown, line, 1,
+                    doc.shown,
+                    line,
+                    1,
                     f"heading level {h.level} after level {previous}: a level is skipped",
                 )
             previous = h.level

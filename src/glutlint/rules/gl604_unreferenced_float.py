@@ -49,4 +49,6 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
                     referenced.add((kind, int(m.group(2))))
     for kind, n, shown, line, col in floats:
         if (kind, n) not in referenced:
-            yield Finding(shown, line, col, f"{kind.capitalize()} {n} is never referred to in the text")
+            yield Finding(
+                shown, line, col, f"{kind.capitalize()} {n} is never referred to in the text"
+            )

@@ -38,4 +38,9 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
         if not low <= len(items) <= high:
             line, col = heads[0].position(0)
             want = f"{low}" if low == high else f"{low} to {high}"
-            yield Finding(doc.shown, line, 1, f"Key Points has {len(items)} points; the profile asks for {want}")
+            yield Finding(
+                doc.shown,
+                line,
+                1,
+                f"Key Points has {len(items)} points; the profile asks for {want}",
+            )

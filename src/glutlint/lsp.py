@@ -1,0 +1,622 @@
+"""glutlint's language server: diagnostics as you type, citation hover and key completion.
+
+The server keeps one warm `Checker` per project (the folder of the `pyproject.toml` with
+`[tool.glutlint]` above an opened file). The project (bibliography, source texts, lexicon,
+ledger) is loaded once and reloaded only when one of its input files changes on disk, which a
+cheap mtime check notices before every run. Every edit re-checks the WHOLE manuscript with the
+open buffers' unsaved text in place of the files on disk, because whole-manuscript rules
+(uncited entries, required sections) are skipped when only some files are checked; diagnostics
+are then published for every file they concern, including the bibliography and the ledger.
+
+To stay well under 100 ms per edit on the flagship manuscript, the checker reuses what an
+edit cannot have changed: parsed documents whose text is unchanged, their claims, and the
+verdicts on those claims. The result is the same as `glutlint check` on the same text
+(tests/test_lsp.py compares them).
+
+Errors in the inputs (an `InputError`: a broken bibliography, a malformed suppression comment)
+never stop the server: they become an error diagnostic at the file and line concerned and a
+window/logMessage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import PositionCodec
+
+from . import __version__
+from .claims import Claim, claims_of
+from .config import Config, find_pyproject, load_config
+from .diagnostics import ERROR, Diagnostic
+from .engine import Context, run_rules
+from .errors import InputError
+from .evidence import Verdict, check_claim
+from .manuscript import Cite, Document, parse
+from .project import Project
+from .textio import read_text
+
+log = logging.getLogger(__name__)
+
+SOURCE = "glutlint"
+INPUT_ERROR = "input-error"
+# A citation key being typed: `@` at the start, after a space, `[`, `;` or `-` (pandoc's
+# author-suppressing `-@key`), never inside an e-mail address.
+COMPLETING_RE = re.compile(r"(?:^|(?<=[\s\[;\-(]))@(?P<prefix>[\w:.#$%&+?<>~/-]*)$")
+
+
+# --------------------------------------------------------------------------- the checker
+
+
+@dataclass
+class _Memo:
+    """Claims per parsed document and verdicts per claim, valid while the project is."""
+
+    claims: dict[int, tuple[Document, list[Claim]]] = field(default_factory=dict)
+    verdicts: dict[int, tuple[Claim, Verdict]] = field(default_factory=dict)
+
+    def prune(self, documents: list[Document]) -> None:
+        """Forget what belongs to documents no longer current, so memory stays bounded."""
+        alive = {id(d) for d in documents}
+        self.claims = {k: v for k, v in self.claims.items() if k in alive}
+        claims = {id(c) for _, cs in self.claims.values() for c in cs}
+        self.verdicts = {k: v for k, v in self.verdicts.items() if k in claims}
+
+
+@dataclass
+class WarmContext(Context):
+    """A Context whose claims and verdicts come from the memo when the document is unchanged."""
+
+    memo: _Memo = field(default_factory=_Memo)
+
+    @cached_property
+    def claims(self) -> list[Claim]:
+        out: list[Claim] = []
+        for doc in self.documents:
+            hit = self.memo.claims.get(id(doc))
+            if hit is None or hit[0] is not doc:
+                hit = (doc, claims_of(doc, self.project.lexicon, self.exempt_sections))
+                self.memo.claims[id(doc)] = hit
+            out.extend(hit[1])
+        return out
+
+    @cached_property
+    def verdicts(self) -> list[Verdict]:
+        p = self.project
+        out: list[Verdict] = []
+        for c in self.claims:
+            if not c.cites:
+                continue
+            hit = self.memo.verdicts.get(id(c))
+            if hit is None or hit[0] is not c:
+                hit = (c, check_claim(c, p.indexes, p.lexicon, p.entries))
+                self.memo.verdicts[id(c)] = hit
+            out.append(hit[1])
+        return out
+
+
+@dataclass
+class Outcome:
+    """One check of the whole manuscript: diagnostics per file, and inputs that failed."""
+
+    texts: dict[Path, str]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    failures: list[InputError] = field(default_factory=list)
+    ctx: Context | None = None
+
+    @cached_property
+    def records(self) -> list:  # list[trail.ClaimRecord]
+        from .trail import records
+
+        return records(self.ctx, self.diagnostics) if self.ctx is not None else []
+
+
+class Checker:
+    """A warm project and the last check of its manuscript."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.config: Config | None = None
+        self.project: Project | None = None
+        self.load_error: InputError | None = None
+        self._stamps: dict[Path, int | None] = {}
+        self._docs: dict[Path, tuple[str, Document]] = {}
+        self._memo = _Memo()
+        self._last: Outcome | None = None
+        self.loads = 0  # how many times the project was loaded (tests read it)
+
+    # -- project ----------------------------------------------------------------------
+
+    def _inputs(self) -> list[Path]:
+        """Files whose change means the project must be loaded again."""
+        c = self.config
+        files = [self.root / "pyproject.toml"]
+        if c is not None:
+            files += [p for p in (c.bibliography, c.sources, c.facts, c.lexicon) if p]
+        if self.project is not None:
+            files += [e.file for e in self.project.entries.values() if e.file is not None]
+        return files
+
+    @staticmethod
+    def _stamp(path: Path) -> int | None:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def refresh(self) -> bool:
+        """Reload the project when its configuration or an input file changed; True if so."""
+        stamps = {p: self._stamp(p) for p in self._inputs()}
+        try:
+            config = load_config(self.root)
+        except InputError as exc:
+            changed = self.config is not None or self.load_error is None
+            changed = changed or stamps != self._stamps
+            self.config, self.project, self.load_error = None, None, exc
+            self._stamps = stamps
+            if changed:
+                self._forget()
+            return changed
+        if config == self.config and stamps == self._stamps:
+            return False
+        self.config = config
+        self._forget()
+        try:
+            self.project = Project.load(config)
+            self.load_error = None
+        except InputError as exc:
+            self.project, self.load_error = None, exc
+        self.loads += 1
+        self._stamps = {p: self._stamp(p) for p in self._inputs()}
+        return True
+
+    def _forget(self) -> None:
+        self._docs.clear()
+        self._memo = _Memo()
+        self._last = None
+
+    # -- checking ---------------------------------------------------------------------
+
+    def manuscript(self) -> list[Path]:
+        return list(self.config.manuscript) if self.config is not None else []
+
+    def _document(self, path: Path, text: str | None) -> Document:
+        assert self.config is not None
+        shown = self.config.rel(path)
+        if text is None:
+            text = read_text(path, shown)
+        cached = self._docs.get(path)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        doc = parse(path, text, shown)
+        self._docs[path] = (text, doc)
+        return doc
+
+    def check(self, texts: dict[Path, str]) -> Outcome:
+        """Check the whole manuscript with `texts` (open buffers) in place of the disk files."""
+        self.refresh()
+        wanted = set(self.manuscript())
+        texts = {p: _normal(t) for p, t in texts.items() if p in wanted}
+        last = self._last
+        if last is not None and last.texts == texts and self._disk_unchanged(last):
+            return last
+        out = Outcome(dict(texts))
+        if self.project is None:
+            out.failures.append(self.load_error or InputError(None, None, "no project loaded"))
+            self._last = out
+            return out
+        docs: list[Document] = []
+        for path in self.manuscript():
+            try:
+                docs.append(self._document(path, texts.get(path)))
+            except InputError as exc:
+                out.failures.append(exc)
+                self._docs.pop(path, None)
+        for stale in set(self._docs) - set(self.manuscript()):
+            del self._docs[stale]
+        full = not out.failures
+        ctx = WarmContext(self.project, docs, full, memo=self._memo)
+        out.diagnostics = run_rules(ctx)
+        out.ctx = ctx
+        self._memo.prune(docs)
+        self._last = out
+        return out
+
+    def _disk_unchanged(self, last: Outcome) -> bool:
+        """Whether the manuscript files not open in the editor still hold what was checked."""
+        for path in self.manuscript():
+            if path in last.texts:
+                continue
+            cached = self._docs.get(path)
+            try:
+                text = read_text(path, str(path))
+            except InputError:
+                return False
+            if cached is None or cached[0] != text:
+                return False
+        return True
+
+    def path_of(self, shown: str | None) -> Path:
+        """The file a diagnostic or an input error names (paths are shown root-relative)."""
+        if not shown:
+            return self.root / "pyproject.toml"
+        p = Path(shown)
+        return (p if p.is_absolute() else self.root / p).resolve()
+
+    def document_at(self, path: Path) -> Document | None:
+        hit = self._docs.get(path)
+        return hit[1] if hit is not None else None
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def _normal(text: str) -> str:
+    """Editor text as glutlint reads files: CRLF and CR folded to LF (columns unchanged)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def to_range(
+    codec: PositionCodec, lines: list[str], line: int, col: int, end_line: int, end_col: int
+) -> lsp.Range:
+    """1-based code-point positions (end exclusive) to an LSP range in the client's units."""
+    start = lsp.Position(max(line - 1, 0), max(col - 1, 0))
+    end = lsp.Position(max(end_line - 1, 0), max(end_col - 1, 0))
+    if (end.line, end.character) < (start.line, start.character):
+        end = lsp.Position(start.line, start.character + 1)
+    return lsp.Range(
+        codec.position_to_client_units(lines, start), codec.position_to_client_units(lines, end)
+    )
+
+
+def default_rules_url() -> str:
+    """`<documentation URL>#gl201`; clients can pass their own template as `rulesUrl`."""
+    from .formats.sarif import information_uri
+
+    return information_uri().replace("{", "{{").replace("}", "}}") + "#{code_lower}"
+
+
+def rule_url(code: str, template: str) -> str:
+    """The rule's documentation link: `{code}` and `{code_lower}` in `template` are filled in."""
+    try:
+        return template.format(code=code, code_lower=code.lower())
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def to_lsp(
+    d: Diagnostic, codec: PositionCodec, lines: list[str], url_template: str
+) -> lsp.Diagnostic:
+    return lsp.Diagnostic(
+        range=to_range(codec, lines, d.line, d.column, d.end_line, d.end_column),
+        message=d.message,
+        severity=lsp.DiagnosticSeverity.Error
+        if d.severity == ERROR
+        else lsp.DiagnosticSeverity.Warning,
+        code=d.code,
+        code_description=lsp.CodeDescription(href=rule_url(d.code, url_template)),
+        source=SOURCE,
+        tags=[lsp.DiagnosticTag.Unnecessary] if d.code == "GL001" else None,
+    )
+
+
+def failure_to_lsp(exc: InputError, codec: PositionCodec, lines: list[str]) -> lsp.Diagnostic:
+    line = max((exc.line or 1) - 1, 0)
+    width = len(lines[line]) if line < len(lines) else 0
+    return lsp.Diagnostic(
+        range=to_range(codec, lines, line + 1, 1, line + 1, max(width, 1) + 1),
+        message=exc.message,
+        severity=lsp.DiagnosticSeverity.Error,
+        code=INPUT_ERROR,
+        source=SOURCE,
+    )
+
+
+def cite_at(doc: Document, line: int, col: int) -> Cite | None:
+    """The citation under a 1-based code-point position."""
+    for c in doc.cites:
+        if (c.line, c.column) <= (line, col) < (c.end_line, c.end_column):
+            return c
+    return None
+
+
+def hover_text(checker: Checker, outcome: Outcome, doc: Document, cite: Cite) -> str:
+    """Markdown: the entry, then, for a claim, its items and the passages that support them."""
+    project = checker.project
+    entry = project.entries.get(cite.key) if project is not None else None
+    if entry is None:
+        return f"**@{cite.key}**: not in the bibliography"
+    authors = "; ".join(entry.authors) or "(no authors)"
+    year = entry.year or "n.d."
+    parts = [f"**@{cite.key}**: {authors} ({year})", f"*{entry.title or '(no title)'}*"]
+    sentence = next((s for s in doc.sentences if cite in s.cites), None)
+    rec = None
+    if sentence is not None:
+        rec = next(
+            (
+                r
+                for r in outcome.records
+                if r.path == doc.shown and (r.line, r.column) == (sentence.line, sentence.column)
+            ),
+            None,
+        )
+    if rec is None:
+        return "\n\n".join(parts)
+    lines = [f"Claim: **{rec.verdict}**"]
+    for item in rec.items:
+        row = f"- {item.kind} `{item.text}`: {item.status}"
+        if item.note:
+            row += f" ({item.note})"
+        p = item.passage
+        if p is not None:
+            row += f'; {p.key} `{p.path}:{p.line}`: "{p.snippet}"'
+        lines.append(row)
+    for d in rec.diagnostics:
+        lines.append(f"- {d.code} {d.message}")
+    parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+# --------------------------------------------------------------------------- the server
+
+
+class GlutlintServer(LanguageServer):
+    """The pygls server with one Checker per project and the diagnostics it has published."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "glutlint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+        )
+        self.checkers: dict[Path, Checker] = {}
+        self.published: dict[Path, set[Path]] = {}
+        self.rules_url = default_rules_url()
+        self._pending: set[Path] = set()
+        self._reported: dict[Path, set[str]] = {}
+        self._shown: dict[Path, Outcome] = {}  # the Outcome last published per project
+        self._roots: dict[Path, Path | None] = {}
+
+    # -- bookkeeping ------------------------------------------------------------------
+
+    @staticmethod
+    def path_of(uri: str) -> Path | None:
+        fs = to_fs_path(uri)
+        return Path(fs).resolve() if fs else None
+
+    def checker_for(self, path: Path) -> Checker | None:
+        """The checker of the project holding `path`, created on first use."""
+        if path not in self._roots:
+            pyproject = find_pyproject(path.parent)
+            self._roots[path] = pyproject.parent.resolve() if pyproject is not None else None
+        root = self._roots[path]
+        if root is None:
+            return None
+        if root not in self.checkers:
+            self.checkers[root] = Checker(root)
+        return self.checkers[root]
+
+    def open_texts(self, checker: Checker) -> dict[Path, str]:
+        texts: dict[Path, str] = {}
+        for uri, doc in self.workspace.text_documents.items():
+            path = self.path_of(uri)
+            if path is not None and path.is_relative_to(checker.root):
+                texts[path] = doc.source
+        return texts
+
+    def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
+        self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+
+    # -- checking and publishing ------------------------------------------------------
+
+    def run_check(self, checker: Checker, first: Path | None = None) -> Outcome:
+        try:
+            outcome = checker.check(self.open_texts(checker))
+        except Exception as exc:  # a bug must not take the server down with it
+            log.exception("check failed")
+            self.log(f"glutlint: internal error while checking: {exc!r}", lsp.MessageType.Error)
+            return Outcome({})
+        if first is not None or self._shown.get(checker.root) is not outcome:
+            self.publish(checker, outcome, first)
+        return outcome
+
+    def publish(self, checker: Checker, outcome: Outcome, first: Path | None = None) -> None:
+        by_path: dict[Path, list[Diagnostic]] = {}
+        for d in outcome.diagnostics:
+            by_path.setdefault(checker.path_of(d.path), []).append(d)
+        failures: dict[Path, list[InputError]] = {}
+        before = self._reported.get(checker.root, set())
+        for exc in outcome.failures:
+            failures.setdefault(checker.path_of(exc.path), []).append(exc)
+            if str(exc) not in before:  # each new input error is logged once
+                self.log(f"glutlint: {exc}", lsp.MessageType.Error)
+        self._reported[checker.root] = {str(e) for e in outcome.failures}
+        self._shown[checker.root] = outcome
+        previous = self.published.get(checker.root, set())
+        paths = set(by_path) | set(failures) | previous
+        if first is not None:
+            paths.add(first)
+        order = sorted(paths, key=lambda p: (p != first, str(p)))
+        codec = self.workspace.position_codec
+        for path in order:
+            uri = from_fs_path(str(path))
+            if uri is None:
+                continue
+            opened = self.workspace.text_documents.get(uri)
+            text = opened.source if opened is not None else outcome.texts.get(path)
+            if text is None:
+                try:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    text = ""
+            lines = _lines(text)
+            items = [to_lsp(d, codec, lines, self.rules_url) for d in by_path.get(path, [])]
+            items += [failure_to_lsp(e, codec, lines) for e in failures.get(path, [])]
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=items, version=opened.version if opened else None
+                )
+            )
+        self.published[checker.root] = set(by_path) | set(failures)
+
+    def schedule(self, checker: Checker, first: Path | None = None) -> None:
+        """Check soon; edits that arrive before then are folded into the same check."""
+        if checker.root in self._pending:
+            return
+        self._pending.add(checker.root)
+
+        def flush() -> None:
+            self._pending.discard(checker.root)
+            self.run_check(checker, first)
+
+        try:
+            asyncio.get_running_loop().call_soon(flush)
+        except RuntimeError:  # no loop (called outside the server): check now
+            flush()
+
+    def recheck_all(self) -> None:
+        """After a save or a change on disk: check again what changed (a no-op otherwise)."""
+        for checker in list(self.checkers.values()):
+            self.run_check(checker)
+
+
+def create_server() -> GlutlintServer:
+    """A server with glutlint's features registered."""
+    server = GlutlintServer()
+
+    @server.feature(lsp.INITIALIZED)
+    def initialized(params: lsp.InitializedParams) -> None:
+        options = server.protocol.client_capabilities
+        dynamic = False
+        ws = options.workspace if options is not None else None
+        if ws is not None and ws.did_change_watched_files is not None:
+            dynamic = bool(ws.did_change_watched_files.dynamic_registration)
+        if dynamic:
+            watchers = [
+                lsp.FileSystemWatcher(glob_pattern=g)
+                for g in ("**/*.bib", "**/*.{yaml,yml}", "**/pyproject.toml", "**/*.txt", "**/*.md")
+            ]
+            server.client_register_capability(
+                lsp.RegistrationParams(
+                    registrations=[
+                        lsp.Registration(
+                            id="glutlint-watch",
+                            method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=lsp.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=watchers
+                            ),
+                        )
+                    ]
+                )
+            )
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(params: lsp.InitializeParams) -> None:
+        opts = params.initialization_options
+        if isinstance(opts, dict) and isinstance(opts.get("rulesUrl"), str):
+            server.rules_url = opts["rulesUrl"]
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
+        path = server.path_of(params.text_document.uri)
+        checker = server.checker_for(path) if path is not None else None
+        if checker is None:
+            return
+        server.run_check(checker, path)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(params: lsp.DidChangeTextDocumentParams) -> None:
+        path = server.path_of(params.text_document.uri)
+        checker = server.checker_for(path) if path is not None else None
+        if checker is not None:
+            server.schedule(checker, path)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(params: lsp.DidSaveTextDocumentParams) -> None:
+        server.recheck_all()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(params: lsp.DidCloseTextDocumentParams) -> None:
+        path = server.path_of(params.text_document.uri)
+        checker = server.checker_for(path) if path is not None else None
+        if checker is not None:  # the file on disk counts again, not the closed buffer
+            server.schedule(checker)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched(params: lsp.DidChangeWatchedFilesParams) -> None:
+        server.recheck_all()
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(params: lsp.HoverParams) -> lsp.Hover | None:
+        uri = params.text_document.uri
+        path = server.path_of(uri)
+        checker = server.checker_for(path) if path is not None else None
+        if checker is None or path is None:
+            return None
+        # The check of the current text (memoised: usually the one just published).
+        outcome = checker.check(server.open_texts(checker))
+        doc = checker.document_at(path)
+        if doc is None:
+            return None
+        text_doc = server.workspace.get_text_document(uri)
+        lines = list(text_doc.lines)
+        pos = text_doc.position_codec.position_from_client_units(lines, params.position)
+        cite = cite_at(doc, pos.line + 1, pos.character + 1)
+        if cite is None:
+            return None
+        codec = text_doc.position_codec
+        rng = to_range(codec, lines, cite.line, cite.column, cite.end_line, cite.end_column)
+        value = hover_text(checker, outcome, doc, cite)
+        return lsp.Hover(
+            contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=value), range=rng
+        )
+
+    @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["@"]))
+    def completion(params: lsp.CompletionParams) -> lsp.CompletionList | None:
+        path = server.path_of(params.text_document.uri)
+        checker = server.checker_for(path) if path is not None else None
+        if checker is None:
+            return None
+        checker.refresh()
+        if checker.project is None:
+            return None
+        text_doc = server.workspace.get_text_document(params.text_document.uri)
+        lines = text_doc.lines
+        pos = text_doc.position_codec.position_from_client_units(lines, params.position)
+        line = lines[pos.line] if pos.line < len(lines) else ""
+        m = COMPLETING_RE.search(line[: pos.character])
+        if m is None:
+            return None
+        prefix = m.group("prefix")
+        start = text_doc.position_codec.position_to_client_units(
+            lines, lsp.Position(pos.line, pos.character - len(prefix))
+        )
+        replace = lsp.Range(start, params.position)
+        items = [
+            lsp.CompletionItem(
+                label=key,
+                kind=lsp.CompletionItemKind.Reference,
+                detail=entry.title,
+                documentation=f"{entry.short_authors()} ({entry.year or 'n.d.'})",
+                text_edit=lsp.TextEdit(range=replace, new_text=key),
+                filter_text=key,
+            )
+            for key, entry in sorted(checker.project.entries.items())
+        ]
+        return lsp.CompletionList(is_incomplete=False, items=items)
+
+    return server
+
+
+def serve() -> None:
+    """Run the server over stdio until the client exits."""
+    create_server().start_io()
