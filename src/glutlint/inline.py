@@ -402,7 +402,7 @@ _Pos = int | tuple[int, int]
 _Res = tuple[int, _Pos | None, list[_Item]]
 # (key, start, end, suppress_author, in_text, locator) of a citation inside its group
 _Own = tuple[str, int, int, bool, bool, str]
-_MAX_DEPTH = 40
+_MAX_DEPTH = 100  # nested inline elements; each costs a few Python frames
 
 
 class _InlineParser:
@@ -416,14 +416,25 @@ class _InlineParser:
     Results are memoized so nested brackets stay cheap.
     """
 
-    def __init__(self, text: str, base: int = -1) -> None:
+    def __init__(
+        self, text: str, base: int = -1, shared: dict[int, _InlineParser] | None = None
+    ) -> None:
         self.t = text
         self.base = base  # start offset of the chunk, or -1 for the block itself
-        self.depth = 0
         self.memo: dict[tuple[object, ...], object] = {}
-        self.children: dict[int, _InlineParser] = {}
+        # one parser per chunk start, shared by all, so that memoized results are reused
+        self.shared: dict[int, _InlineParser] = {} if shared is None else shared
+        self.shared.setdefault(base, self)
+        self.nesting = self.shared[-1].nesting if -1 in self.shared and base != -1 else [0]
 
-    # -- primitives -------------------------------------------------------
+    @property
+    def depth(self) -> int:
+        """Current nesting of inline parses, over all chunks."""
+        return self.nesting[0]
+
+    @depth.setter
+    def depth(self, value: int) -> None:
+        self.nesting[0] = value
 
     def pos(self, i: int) -> _Pos:
         """pandoc's source position of offset i in this parse."""
@@ -440,11 +451,14 @@ class _InlineParser:
         self, start: int, end: int, lsp: _Pos | None, links: bool
     ) -> tuple[list[_Item], _Pos | None]:
         """Parse t[start:end] as pandoc's ``parseFromString`` would."""
-        child = self.children.get(start)
+        child = self.shared.get(start)
         if child is None:
-            child = self.children[start] = _InlineParser(self.t, start)
-            child.depth = self.depth
-        return child.inlines(start, end, lsp, links)
+            child = _InlineParser(self.t, start, self.shared)
+        key = ("c", start, end, lsp, links)
+        if key not in child.memo:
+            child.memo[key] = child.inlines(start, end, lsp, links)
+        items, lsp_out = child.memo[key]  # type: ignore[misc]
+        return list(items), lsp_out  # a copy: callers may extend it
 
     def spnl(self, i: int, lim: int) -> int | None:
         """Skip spaces, at most one newline, spaces; fail before a blank line."""
@@ -490,7 +504,23 @@ class _InlineParser:
     # -- inline dispatcher -------------------------------------------------
 
     def inline(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
-        """Parse one inline element at i, like pandoc's ``inline``; None at end or blank line."""
+        """Parse one inline element at i, like pandoc's ``inline``; None at end or blank line.
+
+        Memoized (packrat parsing), so that backtracking over unclosed brackets and
+        emphasis stays polynomial.
+        """
+        key = ("i", i, lsp, lim, links)
+        if key not in self.memo:
+            if self.depth > _MAX_DEPTH:  # absurd nesting: read one character as text
+                return (i + 1, lsp, []) if i < lim else None
+            self.depth += 1
+            try:
+                self.memo[key] = self._inline(i, lsp, lim, links)
+            finally:
+                self.depth -= 1
+        return self.memo[key]  # type: ignore[return-value]
+
+    def _inline(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
         t = self.t
         if i >= lim:
             return None
@@ -666,25 +696,19 @@ class _InlineParser:
         self, i: int, lsp: _Pos | None, lim: int, links: bool
     ) -> tuple[int, _Pos | None, list[_Own], list[_Item]] | None:
         t = self.t
-        if self.depth > _MAX_DEPTH:
+        j = self.spnl(i + 1, lim)
+        if j is None:
             return None
-        self.depth += 1
-        try:
-            j = self.spnl(i + 1, lim)
-            if j is None:
-                return None
-            res = self.cite_list(j, lsp, lim, links)
-            if res is None:
-                return None
-            p, lsp, own, nested = res
-            p2 = self.spnl(p, lim)
-            if p2 is None or p2 >= lim or t[p2] != "]":
-                return None
-            if _link_follows(t, p2 + 1, lim):
-                return None
-            return p2 + 1, lsp, own, nested
-        finally:
-            self.depth -= 1
+        res = self.cite_list(j, lsp, lim, links)
+        if res is None:
+            return None
+        p, lsp, own, nested = res
+        p2 = self.spnl(p, lim)
+        if p2 is None or p2 >= lim or t[p2] != "]":
+            return None
+        if _link_follows(t, p2 + 1, lim):
+            return None
+        return p2 + 1, lsp, own, nested
 
     def cite_list(
         self, j: int, lsp: _Pos | None, lim: int, links: bool
@@ -783,43 +807,37 @@ class _InlineParser:
         definitions live in other blocks), which only changes how the text is rendered.
         """
         t = self.t
-        if self.depth > _MAX_DEPTH:
-            return None
         q = _bracket_end(t, i, lim)
         if q is None:
             return None
-        self.depth += 1
-        try:
-            if not image:
-                attrs = _attrs_end(t, q, lim)
-                if attrs is not None:  # bracketed span
-                    items, lsp2 = self.chunk(i + 1, q - 1, lsp, links)
-                    return attrs, lsp2, [*items, (q + 1, attrs - 1)]
-                if not links:
-                    return None
-            src = _source_end(t, q, lim)
-            if src is not None:  # inline link or image
-                items, lsp2 = self.chunk(i + 1, q - 1, lsp, image)
-                return src, (lsp2 if image else lsp), [*items, (q + 1, src - 1)]
-            # Reference link [text][label], [text][] or [text]: pandoc parses the text and
-            # the label (keeping the label's word position), and renders an undefined
-            # reference as the literal "[text][label]", both re-parsed afresh.
-            _, lsp2 = self.chunk(i + 1, q - 1, lsp, image)
-            if not image:
-                lsp2 = lsp
-            items, _ = self.chunk(i + 1, q - 1, None, True)
-            q2 = _bracket_end(t, q, lim) if q < lim and t[q] == "[" else None
-            if q2 is None or self.normal_cite(q, lsp2, lim, links) is not None:
-                return q, lsp2, items
-            _, lsp2 = self.chunk(q + 1, q2 - 1, lsp2, True)
-            label, _ = self.chunk(q, q2, None, True)
-            if any(isinstance(x, Citation) for x in label):
-                items += label
-            else:
-                items.append((q + 1, q2 - 1))
-            return q2, lsp2, items
-        finally:
-            self.depth -= 1
+        if not image:
+            attrs = _attrs_end(t, q, lim)
+            if attrs is not None:  # bracketed span
+                items, lsp2 = self.chunk(i + 1, q - 1, lsp, links)
+                return attrs, lsp2, [*items, (q + 1, attrs - 1)]
+            if not links:
+                return None
+        src = _source_end(t, q, lim)
+        if src is not None:  # inline link or image
+            items, lsp2 = self.chunk(i + 1, q - 1, lsp, image)
+            return src, (lsp2 if image else lsp), [*items, (q + 1, src - 1)]
+        # Reference link [text][label], [text][] or [text]: pandoc parses the text and
+        # the label (keeping the label's word position), and renders an undefined
+        # reference as the literal "[text][label]", both re-parsed afresh.
+        _, lsp2 = self.chunk(i + 1, q - 1, lsp, image)
+        if not image:
+            lsp2 = lsp
+        items, _ = self.chunk(i + 1, q - 1, None, True)
+        q2 = _bracket_end(t, q, lim) if q < lim and t[q] == "[" else None
+        if q2 is None or self.normal_cite(q, lsp2, lim, links) is not None:
+            return q, lsp2, items
+        _, lsp2 = self.chunk(q + 1, q2 - 1, lsp2, True)
+        label, _ = self.chunk(q, q2, None, True)
+        if any(isinstance(x, Citation) for x in label):
+            items += label
+        else:
+            items.append((q + 1, q2 - 1))
+        return q2, lsp2, items
 
     def script(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
         """Strikeout ``~~x~~``, sub/superscript ``~x~`` ``^x^`` and inline notes ``^[x]``.
@@ -878,23 +896,18 @@ class _InlineParser:
             j += 1
         if j < lim and t[j] in _SPACE_TAB:
             return j, lsp, []
-        if self.depth > _MAX_DEPTH:
-            return None
-        self.depth += 1
-        try:
-            if j - i == 1:
-                return self.emph_one(c, j, lsp, lim, links, [])
-            if j - i == 2:
-                return self.emph_two(c, j, lsp, lim, links, [])
-            if j - i == 3:
-                return self.emph_three(c, j, lsp, lim, links)
-            return j, lsp, []
-        finally:
-            self.depth -= 1
+        if j - i == 1:
+            return self.emph_one(c, j, lsp, lim, links, [])
+        if j - i == 2:
+            return self.emph_two(c, j, lsp, lim, links, [])
+        if j - i == 3:
+            return self.emph_three(c, j, lsp, lim, links)
+        return j, lsp, []
 
     def emph_one(
         self, c: str, p: int, lsp: _Pos | None, lim: int, links: bool, found: list[_Item]
     ) -> _Res:
+        """pandoc ``one``: inlines up to a single delimiter (``**`` inside opens strong)."""
         found = list(found)
         while True:
             if self.ender(p, c, 1, lim):
@@ -912,6 +925,7 @@ class _InlineParser:
     def emph_two(
         self, c: str, p: int, lsp: _Pos | None, lim: int, links: bool, found: list[_Item]
     ) -> _Res:
+        """pandoc ``two``: inlines up to a double delimiter."""
         found = list(found)
         while True:
             if self.ender(p, c, 2, lim):
@@ -923,6 +937,7 @@ class _InlineParser:
             found.extend(items)
 
     def emph_three(self, c: str, p: int, lsp: _Pos | None, lim: int, links: bool) -> _Res:
+        """pandoc ``three``: a triple delimiter may close as one, two or three."""
         found: list[_Item] = []
         while not self.ender(p, c, 1, lim):
             res = self.inline(p, lsp, lim, links)
@@ -962,9 +977,9 @@ _URL_TRAILING = ".,;:!?*_'"
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
-    """Replace chars[start:end] by spaces, keeping newlines."""
+    """Replace chars[start:end] by spaces, keeping line breaks."""
     for k in range(start, end):
-        if chars[k] != "\n":
+        if chars[k] not in "\r\n":
             chars[k] = " "
 
 
@@ -980,6 +995,8 @@ def _block_spans(text: str) -> list[tuple[int, int]]:
 
 def _analyze(text: str) -> tuple[list[Citation], list[tuple[int, int]]]:
     """Citations (in order) and non-prose spans of one block."""
+    if "\r" in text:  # pandoc reads CRLF and CR as LF; keep the offsets
+        text = text.replace("\r\n", " \n").replace("\r", "\n")
     spans = _block_spans(text)
     if spans:
         chars = list(text)
@@ -1036,7 +1053,7 @@ def mask_nonprose(text: str) -> str:
     urls += [(m.start(), m.end()) for m in _EMAIL_RE.finditer(masked)]
     for start, end in urls:
         for k in range(start, end):
-            if chars[k] != "\n" and not any(s <= k < e for s, e in keep):
+            if chars[k] not in "\r\n" and not any(s <= k < e for s, e in keep):
                 chars[k] = " "
     settled = _settle(text, chars, cites)
     if settled is None and structural != chars:
