@@ -22,9 +22,11 @@ check: $(STAMP)
 build: $(STAMP)
 	$(BIN)/glutlint build
 
+PY_DIRS := $(wildcard src tests benchmarks scripts)
+
 lint: $(STAMP)
-	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check $(PY_DIRS)
+	$(BIN)/ruff check $(PY_DIRS)
 
 test: lint
 	$(BIN)/python -m pytest -q

@@ -100,8 +100,17 @@ def load_bibliography(path: Path, root: Path) -> dict[str, Entry]:
         if _unbalanced(raw):
             raise InputError(shown, line, f"unbalanced braces in entry {key}")
         raise InputError(shown, line, f"cannot parse entry {key}")
+    for block in library.blocks:
+        raw = getattr(block, "raw", "") or ""
+        if type(block).__name__ == "ImplicitComment" and ("{" in raw or "}" in raw):
+            line = (block.start_line or 0) + 1
+            prev = [e for e in library.entries if e.start_line < (block.start_line or 0)]
+            key = prev[-1].key if prev else "?"
+            raise InputError(shown, line, f"unbalanced braces in entry {key}")
     entries: dict[str, Entry] = {}
     for e in library.entries:
+        if not e.key.strip():
+            raise InputError(shown, e.start_line + 1, "entry without a citation key")
         fields = {k.lower(): _clean(str(f.value)) for k, f in e.fields_dict.items()}
         entry = Entry(
             key=e.key,

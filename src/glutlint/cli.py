@@ -43,6 +43,23 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(path: str) -> str:
+    """A path as the user should see it: relative to the project (or working) folder."""
+    from pathlib import Path
+
+    from .config import find_pyproject
+
+    p = Path(path)
+    if not p.is_absolute():
+        return path
+    pyproject = find_pyproject(Path.cwd())
+    base = (pyproject.parent if pyproject else Path.cwd()).resolve()
+    try:
+        return p.resolve().relative_to(base).as_posix()
+    except (ValueError, OSError):
+        return path
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
@@ -59,7 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(_module(args.command).run(args))
     except InputError as exc:
-        print(str(exc), file=sys.stderr)
+        if exc.path:
+            exc.path = _shown(exc.path)
+        print(str(exc).replace("\n", " "), file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("glutlint: input nested too deeply to check", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("glutlint: input too large to check in memory", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

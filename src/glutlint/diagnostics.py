@@ -25,8 +25,9 @@ class Diagnostic:
         return asdict(self)
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
-    return (d.path, d.line, d.column, d.code)
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
+    """Path and position first; code and message make the order total, hence reproducible."""
+    return (d.path, d.line, d.column, d.code, d.message)
 
 
 @dataclass(frozen=True)

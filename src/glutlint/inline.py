@@ -12,6 +12,7 @@ final ``pandoc --citeproc`` build will cite.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -129,10 +130,14 @@ def _blank_line_at(t: str, j: int, lim: int) -> bool:
     return j >= lim or t[j] == "\n"
 
 
+_BALANCED_REACH = 4096  # no real link destination or TeX argument is longer
+
+
 def _balanced(t: str, i: int, lim: int, open_: str, close: str) -> int | None:
     """Index just past the delimiter closing the one at i (escapes honoured, no blank line)."""
     depth = 0
     j = i
+    lim = min(lim, i + _BALANCED_REACH)
     while j < lim:
         c = t[j]
         if c == "\\":
@@ -220,7 +225,7 @@ def _math_end(t: str, i: int, lim: int) -> int | None:
                     m += 1
             if m >= lim or t[m] == "$":
                 return None
-            k = m
+            k = max(m, k + 1)  # other white space (form feed, U+2028) is an ordinary character
         else:
             k += 1
     return None
@@ -426,6 +431,14 @@ class _InlineParser:
         self.shared: dict[int, _InlineParser] = {} if shared is None else shared
         self.shared.setdefault(base, self)
         self.nesting = self.shared[-1].nesting if -1 in self.shared and base != -1 else [0]
+        # work done over all chunks; past the budget the block is read the simple way
+        self.steps = self.shared[-1].steps if -1 in self.shared and base != -1 else [0]
+        self.budget = _STEPS_PER_CHAR * len(text) + 20_000
+
+    def _tick(self, work: int = 1) -> None:
+        self.steps[0] += work
+        if self.steps[0] > self.budget:
+            raise _Overrun
 
     @property
     def depth(self) -> int:
@@ -513,6 +526,9 @@ class _InlineParser:
         if key not in self.memo:
             if self.depth > _MAX_DEPTH:  # absurd nesting: read one character as text
                 return (i + 1, lsp, []) if i < lim else None
+            self.steps[0] += 1
+            if self.steps[0] > self.budget:
+                raise _Overrun
             self.depth += 1
             try:
                 self.memo[key] = self._inline(i, lsp, lim, links)
@@ -740,6 +756,7 @@ class _InlineParser:
         cur = j
         nested: list[_Item] = []
         while True:  # prefix: inlines up to ']' or up to the next key
+            self._tick()
             if cur >= lim:
                 return None
             if t[cur] == "]":
@@ -785,6 +802,7 @@ class _InlineParser:
         """'[': footnote ref, citation group, span, link, or shortcut-reference fallback."""
         memo_key = ("b", i, lsp, lim, links)
         if memo_key not in self.memo:
+            self._tick(lim - i)  # a bracket scan may read to the end of the block
             self.memo[memo_key] = self._bracket(i, lsp, lim, links)
         return self.memo[memo_key]  # type: ignore[return-value]
 
@@ -993,8 +1011,48 @@ def _block_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_STEPS_PER_CHAR = 60
+_SIMPLE_CITE_RE = re.compile(
+    r"(?<![\w.@])(-?)@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*[A-Za-z0-9_]|[A-Za-z0-9_])"
+)
+_SIMPLE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)*?\1|<!--.*?-->|<[A-Za-z][^<>\n]*>", re.DOTALL)
+
+
+class _Overrun(Exception):
+    """The parse of one block took more work than any real manuscript needs."""
+
+
+def _simple_analyze(text: str) -> tuple[list[Citation], list[tuple[int, int]]]:
+    """A linear reading for pathological blocks (thousands of unclosed brackets): code and
+    HTML are non-prose, every `@key` is an in-text citation."""
+    spans = [(m.start(), m.end()) for m in _SIMPLE_CODE_RE.finditer(text)]
+    cites = []
+    for m in _SIMPLE_CITE_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        start = m.start()
+        cites.append(
+            Citation(m.group(2), start, m.end(), start, m.end(), True, bool(m.group(1)), "")
+        )
+    return cites, spans
+
+
+@functools.lru_cache(maxsize=512)
+def _analyze_cached(text: str) -> tuple[tuple[Citation, ...], tuple[tuple[int, int], ...]]:
+    try:
+        cites, spans = _analyze_full(text)
+    except (_Overrun, RecursionError):
+        cites, spans = _simple_analyze(text)
+    return tuple(cites), tuple(spans)
+
+
 def _analyze(text: str) -> tuple[list[Citation], list[tuple[int, int]]]:
-    """Citations (in order) and non-prose spans of one block."""
+    """Citations (in order) and non-prose spans of one block (computed once per text)."""
+    cites, spans = _analyze_cached(text)
+    return list(cites), list(spans)
+
+
+def _analyze_full(text: str) -> tuple[list[Citation], list[tuple[int, int]]]:
     if "\r" in text:  # pandoc reads CRLF and CR as LF; keep the offsets
         text = text.replace("\r\n", " \n").replace("\r", "\n")
     spans = _block_spans(text)
@@ -1121,10 +1179,14 @@ _INITIAL_RE = re.compile(r"(?:[A-Z]\.)+")
 _NAME_RE = re.compile(r"[A-Z][a-z]+")
 
 
+_TOKEN_REACH = 64
+
+
 def _token_before(t: str, i: int) -> tuple[str, int]:
     """The non-space token ending at index i (inclusive) and its start."""
     s = i
-    while s > 0 and not t[s - 1].isspace():
+    floor = max(0, i - _TOKEN_REACH)  # a token longer than this is no abbreviation anyway
+    while s > floor and not t[s - 1].isspace():
         s -= 1
     tok = t[s : i + 1].lstrip(_OPENING)
     return tok, s
@@ -1188,11 +1250,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                     del stack[d:]
                     break
 
+    # coverage counts, so that each test below is O(1) rather than a scan of all spans
+    in_group = [0] * (n + 1)
+    for gs, ge in inside:
+        in_group[gs] += 1
+        in_group[min(ge, n)] -= 1
+    in_pair = [0] * (n + 2)
+    for o, c in pairs:
+        in_pair[o + 1] += 1
+        in_pair[c + 1] -= 1
+    for k in range(1, n + 1):
+        in_group[k] += in_group[k - 1]
+        in_pair[k] += in_pair[k - 1]
     bounds: list[tuple[int, int]] = []
     start = 0
     i = 0
     while i < n:
-        if t[i] not in ".!?" or any(s <= i < e for s, e in inside):
+        if t[i] not in ".!?" or in_group[i] > 0:
             i += 1
             continue
         e = i + 1
@@ -1200,7 +1274,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             e += 1
         while e < n and t[e] in _CLOSING:
             e += 1
-        if any(o < i and c >= e for o, c in pairs):
+        if in_pair[i] > 0 and in_pair[min(e, n)] > 0:
             i = e
             continue
         if t[i] == "." and e == i + 1 and _is_abbreviation(t, i):

@@ -196,16 +196,9 @@ def _block_from_lines(
 
 
 def _front_matter(doc: Document, content: str, source_lines: list[str]) -> None:
-    import yaml
+    from .yamlfile import loads_yaml
 
-    try:
-        meta = yaml.safe_load(content) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        raise InputError(
-            doc.shown, line, f"invalid YAML front matter: {_yaml_problem(exc)}"
-        ) from None
+    meta = loads_yaml(content, doc.shown, first_line=2) or {}
     if not isinstance(meta, dict):
         raise InputError(doc.shown, 1, "YAML front matter must be a mapping")
     doc.metadata = meta
@@ -229,10 +222,6 @@ def _front_matter(doc: Document, content: str, source_lines: list[str]) -> None:
             offset += len(stripped) + 1
         if parts:
             doc.blocks.append(Block("abstract", "\n".join(parts), starts, origins, "Abstract"))
-
-
-def _yaml_problem(exc: Exception) -> str:
-    return str(getattr(exc, "problem", None) or exc).splitlines()[0]
 
 
 def _suppressions(doc: Document, html: str, line: int, col: int) -> None:

@@ -30,6 +30,8 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .textio import MAX_BYTES
+from .yamlfile import yaml_error
 
 #: Bump when normalisation changes, so cached texts from older rules are not reused.
 NORMALISER_VERSION = "1"
@@ -82,6 +84,8 @@ def _parse_range(value: object) -> tuple[int, int] | None:
 def load_sidecar(path: Path) -> dict[str, SourceSettings]:
     """Read and strictly validate the sources sidecar; every mistake names its YAML line."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(path, None, "sources sidecar too large (limit 20 MiB)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, None, "sources sidecar not found") from None
@@ -90,7 +94,10 @@ def load_sidecar(path: Path) -> dict[str, SourceSettings]:
     except OSError as exc:
         raise InputError(path, None, f"cannot read sources sidecar: {exc.strerror}") from None
     text = decode_text(data, path)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, str(path), text) from None
     try:
         try:
             root = loader.get_single_node()
@@ -103,7 +110,7 @@ def load_sidecar(path: Path) -> dict[str, SourceSettings]:
             line = mark.line + 1 if mark is not None else None
             raise InputError(path, line, f"invalid YAML: {exc.problem or exc.context}") from None
         except yaml.YAMLError as exc:
-            raise InputError(path, None, f"invalid YAML: {exc}") from None
+            raise yaml_error(exc, str(path), text) from None
         if root is None:
             return {}
         return _sidecar_from_node(root, loader, path)
@@ -704,6 +711,11 @@ def _check_ranges(key: str, path: Path, raw: str, settings: SourceSettings) -> N
 
 def _read_source(path: Path) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                path, None, f"source text too large ({size // 1048576} MiB; limit 20 MiB)"
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, None, "source text not found") from None

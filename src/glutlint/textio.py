@@ -9,15 +9,21 @@ from .errors import InputError
 MAX_BYTES = 20 * 1024 * 1024
 
 
+def line_of(data: bytes, offset: int) -> int:
+    """The 1-based line of a byte offset, counting LF, CRLF and lone CR as an editor does."""
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
 def decode(data: bytes, shown: str) -> str:
     """Decode UTF-8 or raise an InputError naming the line of the first bad byte."""
     if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        line = line_of(data, data.index(b"\x00"))
         raise InputError(shown, line, "NUL byte in text file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = line_of(data, exc.start)
         raise InputError(shown, line, "invalid UTF-8") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

@@ -63,25 +63,41 @@ def load_yaml(path: Path, shown: str) -> object:
     return loads_yaml(text, shown)
 
 
-def loads_yaml(text: str, shown: str) -> object:
-    loader = _Loader(text)
+def yaml_error(exc: yaml.YAMLError, shown: str, text: str, first_line: int = 1) -> InputError:
+    """One line for any PyYAML error, with the line it happened on when it can be known."""
+    line = None
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + first_line
+        problem = f"character {exc.character!r} is not allowed in YAML"
+    elif isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        problem = (exc.problem or exc.context or "").strip() or str(exc).splitlines()[0]
+    else:
+        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return InputError(shown, line, f"invalid YAML: {problem}")
+
+
+def loads_yaml(text: str, shown: str, first_line: int = 1) -> object:
+    """Load YAML `text` safely; `first_line` is the file line the text starts on."""
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None
         _guard(node, shown)
         return loader.construct_document(node)
     except InputError as exc:
-        raise InputError(shown, exc.line, exc.message) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = (exc.problem or str(exc)).splitlines()[0]
-        raise InputError(shown, line, f"invalid YAML: {problem}") from None
+        line = exc.line + first_line - 1 if exc.line else exc.line
+        raise InputError(shown, line, exc.message) from None
     except yaml.YAMLError as exc:
-        raise InputError(shown, None, f"invalid YAML: {str(exc).splitlines()[0]}") from None
+        raise yaml_error(exc, shown, text, first_line) from None
+    except RecursionError:
+        raise InputError(shown, first_line, "YAML nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _guard(root: yaml.Node, shown: str) -> None:

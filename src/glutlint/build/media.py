@@ -106,3 +106,33 @@ def rewrite_images(
         else:
             img["c"][2][0] = cache[target]
     return out, refused
+
+
+def check_images(config: object, generated: set[str]) -> None:
+    """Refuse, before anything is written, an image the build may not embed.
+
+    An absolute path, a `..` escape, a symlink out of the project, a URL or a file that is not
+    an image is an input error at its file and line: a manuscript cannot pull outside files
+    into a submission.
+    """
+    import re
+
+    from ..errors import InputError
+    from ..manuscript import parse
+    from ..textio import read_text
+
+    root = config.root.resolve()  # type: ignore[attr-defined]
+    image_re = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)")
+    resolver = MediaResolver(root, {g: Media(b"", ".png") for g in generated})
+    for path in config.manuscript:  # type: ignore[attr-defined]
+        shown = config.rel(path)  # type: ignore[attr-defined]
+        doc = parse(path, read_text(path, shown), shown)
+        for block in doc.blocks:
+            for m in image_re.finditer(block.raw):
+                target = m.group(1)
+                if resolver.resolve(target) is None:
+                    line, _col = block.position(m.start(1))
+                    named = f" '{target}'" if not target.startswith(("/", "\\", "~")) else ""
+                    raise InputError(
+                        shown, line, f"image{named} is not an image file inside the project"
+                    )

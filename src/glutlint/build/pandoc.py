@@ -57,6 +57,8 @@ def run_pandoc(
     messages = [m for m in messages if m]
     if proc.returncode != 0:
         detail = "; ".join(m for m in messages if not m.startswith("[WARNING]")) or "no message"
+        if cwd is not None:  # name files as the user sees them, not by machine paths
+            detail = detail.replace(f"{Path(cwd).resolve()}/", "").replace(f"{cwd}/", "")
         raise InputError(None, None, f"{what}: pandoc failed (exit {proc.returncode}): {detail}")
     return proc.stdout, [m for m in messages if m.startswith("[WARNING]")]
 

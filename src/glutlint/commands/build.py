@@ -77,16 +77,8 @@ def run_checker(config: Config, force: bool, progress: Progress) -> None:
         from ..engine import run_check
 
         diagnostics = run_check(config)
-    except Exception as exc:
-        if not force:
-            if isinstance(exc, ImportError) and exc.name == "glutlint.engine":
-                raise InputError(
-                    None, None, "the checker (glutlint.engine) is not available; use --force"
-                ) from None
-            raise
-        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        progress.line("check", f"skipped: the checker failed ({reason}); --force")
-        return
+    except ImportError as exc:  # pragma: no cover - a broken installation
+        raise InputError(None, None, f"the checker cannot be loaded: {exc}") from None
     errors = sorted(
         (d for d in diagnostics if d.severity == "error"),
         key=lambda d: (d.path, d.line, d.column, d.code),
@@ -127,7 +119,15 @@ def run(args: argparse.Namespace) -> int:
         pdf_engine=args.pdf_engine,
         csl=args.csl,
     )
-    written = build(config, options, progress)
+    from ..build.media import check_images
+    from ..build.pipeline import FIGURE_PNG, FIGURE_SVG
+
+    check_images(config, {FIGURE_PNG, FIGURE_SVG})
+    try:
+        written = build(config, options, progress)
+    except OSError as exc:
+        where = config.rel(exc.filename) if exc.filename else None
+        raise InputError(where, None, f"cannot write the outputs: {exc.strerror}") from None
     progress.line("total", f"{time.perf_counter() - started:.2f} s")
     shown = [config.rel(p) for p in written if p.suffix in {".pdf", ".docx", ".html"}]
     print(f"glutlint: wrote {', '.join(shown)}", file=sys.stderr)

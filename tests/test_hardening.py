@@ -1,0 +1,832 @@
+"""Hostile and broken input, one case per test, on a copy of the real project.
+
+Why: a review's files come from collaborators, reference managers and PDF extractors, and CI
+checks them unattended. So every input is untrusted: YAML must never run code or expand an
+alias bomb, no file may lead glutlint to read outside the project, oversized or pathological
+input must be refused or handled quickly with bounded memory, and every refusal is one line
+`file[:line]: message` (project-relative, no machine path) with exit 2, no traceback and nothing
+written. A build that fails or is refused keeps the last good outputs, byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Project, Result, run_cli
+
+BIB = "refs/references.bib"
+FACTS = "refs/facts.yaml"
+LEXICON = "refs/lexicon.yaml"
+SIDECAR = "seeds/sources.yaml"
+SOURCE = "seeds/001_f54383fbc94751c3.txt"  # pedersen2017's text
+EXTRA = "manuscript/99-extra.md"  # a manuscript file these tests own (the flagship moves on)
+EXTRA_TEXT = """\
+# Further Notes
+
+In 2017, a news report stated that no glutamate modulator had yet been approved for the
+treatment of depression [@pedersen2017]. The US Food and Drug Administration approved nasal
+esketamine in 2019 for adults with treatment-resistant depression [@mcintyre2024].
+
+Development of most investigated agents has been discontinued [@mcintyre2024].
+"""
+#: A paragraph with known findings (unknown key, placeholder, unsupported value), so that
+#: comparisons of two runs compare real diagnostics with real line and column numbers.
+FINDINGS = """\
+
+Ketamine was approved by the FDA in 2015 [@nosuch2020]. TODO fix this.
+
+Esketamine works in 80% of patients [@mcintyre2024].
+"""
+UNUSED_ENTRY = """\
+
+@article{unused2020,
+  author = {Nobody, Anne},
+  title = {Never Cited},
+  journal = {Journal of Nothing},
+  year = {2020}
+}
+"""
+BOMB = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+MiB = 1024 * 1024
+
+
+# -------------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture
+def flagship(seeded: Project) -> Project:
+    """The seeded project with the flagship manuscript and a file of our own beside it."""
+    for md in sorted((ROOT / "manuscript").glob("*.md")):
+        shutil.copyfile(md, seeded.root / "manuscript" / md.name)
+    (seeded.root / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
+    for p in seeded.root.rglob("*"):  # the seeds are read-only in the repository
+        if p.is_file():
+            p.chmod(0o644)
+    return seeded
+
+
+class Hang(BaseException):
+    """Raised by the alarm; a BaseException so that no `except Exception` can swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    def fire(signum: int, frame: object) -> None:
+        raise Hang(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def run(root: Path, *args: str, seconds: float = 60) -> Result:
+    """The CLI in-process; an exception escaping `main` is what a user sees as a traceback."""
+    try:
+        with time_limit(seconds):
+            return run_cli(list(args), root)
+    except (Hang, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - every escape is a failure to report
+        return Result(-1, "", f"Traceback (in-process): {type(exc).__name__}: {exc}")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (symlinks by target), to prove a command wrote nothing."""
+    out: dict[str, bytes] = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if p.is_symlink():
+            out[rel] = b"-> " + os.readlink(p).encode()
+        elif p.is_file():
+            out[rel] = p.read_bytes()
+    return out
+
+
+def assert_one_line_error(
+    r: Result, root: Path, file: str, line: int | set[int] | None, quoted: str = ""
+) -> None:
+    """Exit 2 and exactly one line `file[:line]: message` on stderr; nothing on stdout.
+
+    The message may quote what the user wrote (`quoted`), but no other machine path.
+    """
+    assert "Traceback" not in r.err, r.err
+    assert r.code == 2, f"exit {r.code}\nstdout: {r.out}\nstderr: {r.err}"
+    lines = r.err.splitlines()
+    assert len(lines) == 1, r.err
+    message = r.err.replace(quoted, "<quoted>") if quoted else r.err
+    for shown in {str(root), str(root.resolve())}:
+        assert shown not in message, f"a machine path in the message: {r.err}"
+    m = re.match(r"^(?P<file>[^:\s][^:]*?)(?::(?P<line>\d+))?: \S", lines[0])
+    assert m, f"not `file[:line]: message`: {lines[0]}"
+    assert m["file"] == file, f"names {m['file']!r}, expected {file!r}: {lines[0]}"
+    if line is not None:
+        wanted = {line} if isinstance(line, int) else line
+        assert m["line"] is not None and int(m["line"]) in wanted, f"line {wanted}: {lines[0]}"
+    assert r.out == "", r.out
+
+
+def assert_build_refused(r: Result, root: Path, file: str, line: int | None) -> None:
+    """A build prints its steps on stderr; its last line must be the one-line error."""
+    assert "Traceback" not in r.err, r.err
+    last = r.err.strip().splitlines()[-1] if r.err.strip() else ""
+    assert_one_line_error(Result(r.code, "", last), root, file, line)
+
+
+def refused(
+    p: Project,
+    file: str,
+    line: int | set[int] | None,
+    *args: str,
+    seconds: float = 60,
+    quoted: str = "",
+) -> Result:
+    """Run `check`; demand a one-line refusal naming `file` (and `line`) and nothing written."""
+    before = snapshot(p.root)
+    r = run(p.root, *(args or ("check",)), seconds=seconds)
+    assert_one_line_error(r, p.root, file, line, quoted)
+    assert snapshot(p.root) == before, "a refused command changed files in the project"
+    return r
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based line of the first line containing `needle` (starting with it, if "^needle")."""
+    for i, s in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if s.startswith(needle[1:]) if needle.startswith("^") else needle in s:
+            return i
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def insert_after(path: Path, needle: str, new_line: str) -> int:
+    """Insert `new_line` after the first line containing `needle`; return its line number."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = line_of(path, needle)
+    lines.insert(at, new_line)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return at + 1
+
+
+def splice_bytes(path: Path, line: int, data: bytes) -> None:
+    """Append raw bytes to the end of 1-based `line` of `path`."""
+    lines = path.read_bytes().split(b"\n")
+    lines[line - 1] += data
+    path.write_bytes(b"\n".join(lines))
+
+
+FRONT = "manuscript/00-hostile.md"
+
+
+def front_matter_file(p: Project, *meta: str) -> tuple[str, int]:
+    """A manuscript file whose front matter holds `meta` lines from line 3 on."""
+    text = "---\ntitle: A Title\n" + "\n".join(meta) + "\n---\n\n# Introduction\n\nText.\n"
+    (p.root / FRONT).write_text(text, encoding="utf-8")
+    return FRONT, 3
+
+
+# ------------------------------------------------------------------ YAML that would run code
+
+
+PAYLOADS = {
+    "apply": '!!python/object/apply:os.system ["touch {marker}"]',
+    "new": '!!python/object/new:os.system ["touch {marker}"]',
+}
+
+
+def _tag_in_facts(p: Project, payload: str) -> tuple[str, int]:
+    return FACTS, insert_after(
+        p.root / FACTS, "id: ketamine-first-human-study", f"    note: {payload}"
+    )
+
+
+def _tag_in_sidecar(p: Project, payload: str) -> tuple[str, int]:
+    return SIDECAR, insert_after(p.root / SIDECAR, "^pedersen2017:", f"  kind: {payload}")
+
+
+def _tag_in_lexicon(p: Project, payload: str) -> tuple[str, int]:
+    return LEXICON, insert_after(p.root / LEXICON, "^agents:", f"  evil: {payload}")
+
+
+def _tag_in_front_matter(p: Project, payload: str) -> tuple[str, int]:
+    return front_matter_file(p, f"keywords: {payload}")
+
+
+PLACES: dict[str, Callable[[Project, str], tuple[str, int]]] = {
+    "facts": _tag_in_facts,
+    "sidecar": _tag_in_sidecar,
+    "lexicon": _tag_in_lexicon,
+    "front-matter": _tag_in_front_matter,
+}
+
+
+@pytest.mark.parametrize("payload", sorted(PAYLOADS))
+@pytest.mark.parametrize("place", sorted(PLACES))
+def test_yaml_tag_that_would_run_code_is_refused(
+    flagship: Project, tmp_path: Path, place: str, payload: str
+) -> None:
+    marker = tmp_path / f"ran-{place}-{payload}"
+    file, line = PLACES[place](flagship, PAYLOADS[payload].format(marker=marker))
+    refused(flagship, file, line)
+    assert not marker.exists(), "the YAML payload ran a command"
+
+
+# ------------------------------------------------------------------------------ alias bombs
+
+
+def _bomb_file(p: Project, rel: str) -> str:
+    (p.root / rel).write_text(BOMB, encoding="utf-8")
+    return rel
+
+
+BOMBS: dict[str, Callable[[Project], str]] = {
+    "facts": lambda p: _bomb_file(p, FACTS),
+    "sidecar": lambda p: _bomb_file(p, SIDECAR),
+    "lexicon": lambda p: _bomb_file(p, LEXICON),
+    "front-matter": lambda p: front_matter_file(p, *BOMB.splitlines(), "subtitle: *i")[0],
+}
+
+
+@pytest.mark.parametrize("place", sorted(BOMBS))
+def test_yaml_alias_bomb_is_refused_quickly(flagship: Project, place: str) -> None:
+    """Billion laughs: expanding it would take gigabytes (pandoc runs out of memory on it)."""
+    file = BOMBS[place](flagship)
+    start = time.perf_counter()
+    refused(flagship, file, None, seconds=20)
+    assert time.perf_counter() - start < 5
+
+
+# ------------------------------------------------------------------------------ huge input
+
+
+def _fill(path: Path, head: str, filler: str, size: int = 50 * MiB) -> None:
+    """Write `head` and then `filler` repeated past `size` bytes, without holding it all."""
+    unit = filler.encode()
+    with path.open("wb") as fh:
+        fh.write(head.encode())
+        for _ in range(size // len(unit) + 1):
+            fh.write(unit)
+
+
+#: kind -> (file made 50 MB, whether its real content comes first, filler, files it may name)
+HUGE: dict[str, tuple[str, bool, str, tuple[str, ...]]] = {
+    "manuscript": (EXTRA, False, EXTRA_TEXT + "\n", (EXTRA,)),
+    "bibliography": (BIB, True, "% " + "x" * 78 + "\n", (BIB,)),
+    "facts": (FACTS, True, "# " + "x" * 78 + "\n", (FACTS,)),
+    "lexicon": (LEXICON, True, "# " + "x" * 78 + "\n", (LEXICON,)),
+    "sidecar": (SIDECAR, True, "# " + "x" * 78 + "\n", (SIDECAR,)),
+    "source-text": (SOURCE, False, (ROOT / SOURCE).read_text(encoding="utf-8"), (SOURCE, BIB)),
+}
+
+
+#: Runs argv[2:] and writes its peak RSS to argv[1]. Linux carries the forking process's peak
+#: into the child's ru_maxrss, so this small process stands between pytest (hundreds of MB by
+#: now) and the glutlint being measured.
+_MEASURE = (
+    "import os, sys\n"
+    "pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
+def run_measured(root: Path, args: list[str], timeout: float) -> tuple[int, str, str, float, int]:
+    """Run `python -m glutlint ARGS` as a process: (exit, stdout, stderr, seconds, max RSS KiB)."""
+    with tempfile.TemporaryDirectory(prefix="glutlint-measure-") as tmp:
+        files = {name: Path(tmp) / name for name in ("out", "err", "rss")}
+        with files["out"].open("wb") as out, files["err"].open("wb") as err:
+            start = time.perf_counter()
+            cmd = [sys.executable, "-m", "glutlint", *args]
+            proc = subprocess.Popen(
+                [sys.executable, "-c", _MEASURE, str(files["rss"]), *cmd],
+                cwd=root,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
+            try:
+                code = proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                pytest.fail(f"glutlint {' '.join(args)} still running after {timeout} s")
+            seconds = time.perf_counter() - start
+        return (
+            code,
+            files["out"].read_text(encoding="utf-8", errors="replace"),
+            files["err"].read_text(encoding="utf-8", errors="replace"),
+            seconds,
+            int(files["rss"].read_text() or 0),
+        )
+
+
+@pytest.mark.parametrize("kind", sorted(HUGE))
+def test_50_mb_input_is_refused_quickly_in_bounded_memory(flagship: Project, kind: str) -> None:
+    """A 50 MB file (a pasted data dump, a runaway export) must not take minutes or gigabytes."""
+    rel, keep, filler, names = HUGE[kind]
+    path = flagship.root / rel
+    _fill(path, path.read_text(encoding="utf-8") if keep else "", filler)
+    code, out, err, seconds, rss_kib = run_measured(flagship.root, ["check"], timeout=30)
+    assert "Traceback" not in err, err
+    named = "|".join(re.escape(n) for n in names)
+    assert code == 2 and len(err.splitlines()) == 1, (code, err)
+    assert re.match(rf"^({named})(:\d+)?: \S", err), err
+    assert str(flagship.root) not in err, err
+    assert seconds < 5, f"took {seconds:.1f} s"
+    assert rss_kib < 200 * 1024, f"peak memory {rss_kib // 1024} MiB"
+
+
+# ------------------------------------------------------------------ encodings and bad bytes
+
+TEXT_FILES = {
+    "manuscript": EXTRA,
+    "bibliography": BIB,
+    "facts": FACTS,
+    "lexicon": LEXICON,
+    "sidecar": SIDECAR,
+    "source-text": SOURCE,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TEXT_FILES))
+def test_invalid_utf8_is_refused_at_its_line(flagship: Project, kind: str) -> None:
+    rel = TEXT_FILES[kind]
+    splice_bytes(flagship.root / rel, 5, b" caf\xe9 \xff\xfe")
+    r = refused(flagship, rel, 5)
+    assert "UTF-8" in r.err
+
+
+@pytest.mark.parametrize("kind", sorted(set(TEXT_FILES) - {"source-text"}))
+def test_nul_byte_is_refused_at_its_line(flagship: Project, kind: str) -> None:
+    rel = TEXT_FILES[kind]
+    splice_bytes(flagship.root / rel, 5, b"\x00")
+    refused(flagship, rel, 5)
+
+
+def test_nul_byte_in_a_source_text_is_not_a_crash(flagship: Project) -> None:
+    """PDF extraction leaves NULs; sources.fold_chars drops them, so this one may pass."""
+    splice_bytes(flagship.root / SOURCE, 5, b"\x00")
+    r = run(flagship.root, "check")
+    assert "Traceback" not in r.err and r.code in (0, 1), r.err
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\x85", "\ufffe"])
+@pytest.mark.parametrize("kind", ["facts", "lexicon", "sidecar", "front-matter"])
+def test_control_character_in_yaml_is_refused_at_its_line(
+    flagship: Project, kind: str, char: str
+) -> None:
+    """YAML forbids most control characters; PyYAML's reader error is no traceback excuse."""
+    if kind == "front-matter":
+        rel, _ = front_matter_file(flagship, "subtitle: one", "keywords: [a, b]")
+        line = 4
+    else:
+        rel, line = TEXT_FILES[kind], 5
+    splice_bytes(flagship.root / rel, line, f" # {char}".encode())
+    r = run(flagship.root, "check")
+    assert "Traceback" not in r.err, r.err
+    if char in "\x85":  # NEL is printable YAML: accepting it is fine too
+        assert r.code in (0, 1, 2)
+        if r.code != 2:
+            return
+    assert_one_line_error(r, flagship.root, rel, line)
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\x0c", "\x0b", "\x85", "\u2028"])
+@pytest.mark.parametrize("kind", ["manuscript", "bibliography"])
+def test_control_character_in_text_is_no_crash(flagship: Project, kind: str, char: str) -> None:
+    rel = TEXT_FILES[kind]
+    splice_bytes(flagship.root / rel, 5, f" a{char}b".encode())
+    r = run(flagship.root, "check", seconds=20)
+    assert "Traceback" not in r.err, r.err
+    if r.code == 2:
+        assert_one_line_error(r, flagship.root, rel, None)
+    else:
+        assert r.code in (0, 1)
+
+
+@pytest.mark.parametrize("space", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028"])
+def test_unusual_whitespace_after_a_dollar_does_not_hang(flagship: Project, space: str) -> None:
+    """`$5<form feed>` once sent the inline-math scanner into an endless loop."""
+    with (flagship.root / EXTRA).open("a", encoding="utf-8") as fh:
+        fh.write(f"\nThe dose cost $5{space} and more [@mcintyre2024].\n")
+    r = run(flagship.root, "check", seconds=10)
+    assert "Traceback" not in r.err and r.code in (0, 1), r.err
+
+
+def _project_files(root: Path) -> list[Path]:
+    return [
+        p
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.suffix in {".md", ".bib", ".yaml", ".txt"}
+    ]
+
+
+def _with_findings(p: Project) -> None:
+    with (p.root / EXTRA).open("a", encoding="utf-8") as fh:
+        fh.write(FINDINGS)
+    with (p.root / BIB).open("a", encoding="utf-8") as fh:
+        fh.write(UNUSED_ENTRY)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["CRLF", "CR"])
+def test_line_endings_give_the_same_diagnostics_as_lf(flagship: Project, newline: str) -> None:
+    """Every input file (manuscript, bibliography, YAML, sources) saved with other endings."""
+    _with_findings(flagship)
+    lf = run(flagship.root, "check")
+    assert lf.code == 1 and "GL101" in lf.out and "GL103" in lf.out, lf.out + lf.err
+    for p in _project_files(flagship.root):
+        p.write_bytes(p.read_bytes().replace(b"\n", newline.encode()))
+    other = run(flagship.root, "check")
+    assert (other.code, other.out, other.err) == (lf.code, lf.out, lf.err)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_bad_byte_line_is_counted_like_an_editor(flagship: Project, newline: str) -> None:
+    """The line in `file:line` is the one an editor shows, whatever the line endings."""
+    path = flagship.root / EXTRA
+    path.write_bytes(path.read_bytes().replace(b"\n", newline.encode()))
+    lines = path.read_bytes().split(newline.encode())
+    lines[4] += b"\x00"
+    path.write_bytes(newline.encode().join(lines))
+    refused(flagship, EXTRA, 5)
+
+
+def test_byte_order_mark_gives_the_same_diagnostics(flagship: Project) -> None:
+    _with_findings(flagship)
+    plain = run(flagship.root, "check")
+    assert plain.code == 1, plain.err
+    for p in _project_files(flagship.root):
+        p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes())
+    bom = run(flagship.root, "check")
+    assert (bom.code, bom.out, bom.err) == (plain.code, plain.out, plain.err)
+
+
+# ------------------------------------------------------------- pathological Markdown, timed
+
+#: Each is 20 to 30 KB on one line. The flagship (~60 KB) checks in well under a second, so a
+#: linear checker handles each in far less than the limit; a quadratic or exponential one not.
+PATHOLOGICAL = {
+    "nested-citations": "[@a" * 25,
+    "deep-nesting": "[@a" * 700,
+    "dotted-numbers": "1." * 15_000,
+    "open-images": "![x](" * 4_000,
+    "open-brackets": "[" * 20_000,
+    "digit-run": "1" * 20_000,
+    "dashed-numbers": "1-2-" * 5_000,
+    "real-prose": "",  # filled in below: the control case
+}
+LIMIT_SECONDS = 5
+
+
+@pytest.mark.parametrize("kind", sorted(PATHOLOGICAL))
+def test_pathological_paragraph_is_checked_quickly(flagship: Project, kind: str) -> None:
+    text = PATHOLOGICAL[kind] or (" ".join(EXTRA_TEXT.split()[3:]) + " ") * 40
+    with (flagship.root / EXTRA).open("a", encoding="utf-8") as fh:
+        fh.write("\n" + text + "\n")
+    start = time.perf_counter()
+    r = run(flagship.root, "check", seconds=LIMIT_SECONDS)
+    assert time.perf_counter() - start < LIMIT_SECONDS
+    if r.code == 2:  # refusing it ("nested too deeply") on one line is fine too
+        assert_one_line_error(r, flagship.root, EXTRA, None)
+    else:
+        assert "Traceback" not in r.err and r.code in (0, 1), r.err[-500:]
+
+
+# ----------------------------------------------------------- the bibliography's file fields
+
+
+def _set_file_field(p: Project, value: str) -> int:
+    """Point pedersen2017's `file` field at `value`; return the field's line."""
+    bib = p.root / BIB
+    line = line_of(bib, SOURCE)
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text.replace(SOURCE, value), encoding="utf-8")
+    return line
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A secret file next to (not inside) the project."""
+    folder = tmp_path.parent / f"{tmp_path.name}-outside"
+    folder.mkdir()
+    (folder / "secret.txt").write_text("TOP-SECRET-CONTENT\n", encoding="utf-8")
+    return folder
+
+
+FILE_ESCAPES = [
+    "../../etc/passwd",
+    "/etc/passwd",
+    "desc:../../etc/passwd:text/plain",
+    ":/etc/passwd:text/plain",
+    "seeds/../../etc/passwd",
+    "OUTSIDE",
+    "LINK-FILE",
+    "LINK-DIR",
+]
+
+
+@pytest.mark.parametrize("value", FILE_ESCAPES)
+def test_file_field_outside_the_project_is_refused(
+    flagship: Project, outside: Path, value: str
+) -> None:
+    secret = outside / "secret.txt"
+    if value == "OUTSIDE":
+        value = str(secret)
+    elif value == "LINK-FILE":
+        (flagship.root / "seeds/link.txt").symlink_to(secret)
+        value = "seeds/link.txt"
+    elif value == "LINK-DIR":
+        (flagship.root / "seeds/shared").symlink_to(outside, target_is_directory=True)
+        value = "seeds/shared/secret.txt"
+    line = _set_file_field(flagship, value)
+    r = refused(flagship, BIB, line, quoted=value)
+    assert "TOP-SECRET" not in r.err and "root:" not in r.err
+
+
+@pytest.mark.parametrize("value", ["seeds/missing.txt", "seeds", ""])
+def test_missing_source_file_is_refused(flagship: Project, value: str) -> None:
+    if not value:
+        (flagship.root / SOURCE).unlink()
+        line = line_of(flagship.root / BIB, SOURCE)
+    else:
+        line = _set_file_field(flagship, value)
+    r = refused(flagship, BIB, line)
+    assert "pedersen2017" in r.err
+
+
+@pytest.mark.parametrize("rel", [BIB, FACTS, LEXICON, SIDECAR])
+def test_missing_configured_file_is_refused(flagship: Project, rel: str) -> None:
+    (flagship.root / rel).unlink()
+    refused(flagship, rel, None)
+
+
+# --------------------------------------------------------------------------------- BibTeX
+
+
+def _edit_bib(p: Project, old: str, new: str) -> Path:
+    bib = p.root / BIB
+    text = bib.read_text(encoding="utf-8")
+    assert old in text
+    bib.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return bib
+
+
+PEDERSEN_TITLE = "title        = {Review Finds"
+
+
+def test_unbalanced_opening_brace_is_refused(flagship: Project) -> None:
+    bib = _edit_bib(flagship, PEDERSEN_TITLE, "title        = {{Review Finds")
+    refused(flagship, BIB, {line_of(bib, "@article{pedersen2017"), line_of(bib, "{{Review")})
+
+
+def test_unbalanced_closing_brace_is_refused(flagship: Project) -> None:
+    """An extra `}` ends the entry early: its other fields (its `file`!) silently vanish."""
+    bib = _edit_bib(flagship, PEDERSEN_TITLE, "title        = {Review}} Finds")
+    refused(flagship, BIB, {line_of(bib, "@article{pedersen2017"), line_of(bib, "Review}}")})
+
+
+def test_unclosed_last_entry_is_refused(flagship: Project) -> None:
+    bib = flagship.root / BIB
+    with bib.open("a", encoding="utf-8") as fh:
+        fh.write("\n@article{open2020,\n  title = {Never closed},\n  year = {2020}\n")
+    refused(flagship, BIB, line_of(bib, "@article{open2020"))
+
+
+def test_entry_without_a_key_is_refused(flagship: Project) -> None:
+    bib = flagship.root / BIB
+    with bib.open("a", encoding="utf-8") as fh:
+        fh.write("\n@article{,\n  title = {No key},\n  year = {2020}\n}\n")
+    refused(flagship, BIB, line_of(bib, "@article{,"))
+
+
+def test_duplicate_bibliography_key_is_refused(flagship: Project) -> None:
+    bib = flagship.root / BIB
+    with bib.open("a", encoding="utf-8") as fh:
+        fh.write("\n@misc{pedersen2017,\n  title = {Again},\n  year = {2018}\n}\n")
+    r = refused(flagship, BIB, line_of(bib, "@misc{pedersen2017"))
+    assert "pedersen2017" in r.err
+
+
+def test_duplicate_bibliography_field_is_refused(flagship: Project) -> None:
+    bib = _edit_bib(
+        flagship, "  journal      = {Psych Central},", "  journal = {A},\n  journal = {B},"
+    )
+    refused(flagship, BIB, {line_of(bib, "@article{pedersen2017"), line_of(bib, "journal = {B}")})
+
+
+# ------------------------------------------------------------------------- duplicate YAML keys
+
+
+def test_duplicate_fact_id_is_refused(flagship: Project) -> None:
+    facts = flagship.root / FACTS
+    with facts.open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n  - id: ketamine-first-human-study\n    source: mcintyre2024\n"
+            '    quote: "In 2000"\n    subject: ketamine\n    event: first human study\n'
+        )
+    lines = facts.read_text(encoding="utf-8").splitlines()
+    second = [i for i, s in enumerate(lines, 1) if "id: ketamine-first-human-study" in s][1]
+    refused(flagship, FACTS, second)
+
+
+DUPLICATE_KEYS: dict[str, Callable[[Project], tuple[str, int]]] = {
+    "facts": lambda p: (
+        FACTS,
+        insert_after(p.root / FACTS, "label: First small human study", "    label: again"),
+    ),
+    "lexicon": lambda p: (
+        LEXICON,
+        insert_after(p.root / LEXICON, "^agent_suffixes:", "agent_suffixes: [etamine]"),
+    ),
+    "sidecar": lambda p: (
+        SIDECAR,
+        insert_after(p.root / SIDECAR, "kind: full text", "pedersen2017:\n  kind: news"),
+    ),
+    "front-matter": lambda p: front_matter_file(p, "title: Another Title"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DUPLICATE_KEYS))
+def test_duplicate_yaml_key_is_refused(flagship: Project, kind: str) -> None:
+    """A repeated key silently drops one value: the checked text would not be the built one."""
+    rel, line = DUPLICATE_KEYS[kind](flagship)
+    refused(flagship, rel, line)
+
+
+# ------------------------------------------------------------------------------------ build
+
+
+@pytest.fixture
+def built(flagship: Project) -> tuple[Project, dict[str, bytes]]:
+    """The flagship built to DOCX once: the last good outputs that must survive what follows."""
+    r = run(flagship.root, "build", "--to", "docx")
+    if r.code == 1:  # the flagship is edited by others; these tests are about the outputs
+        r = run(flagship.root, "build", "--to", "docx", "--force")
+    assert r.code == 0, r.err
+    outputs = snapshot(flagship.root / "build")
+    assert "review.docx" in outputs
+    return flagship, outputs
+
+
+def leftovers(root: Path) -> list[str]:
+    """Temporary files a build may have left anywhere in the project."""
+    return [
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.name.endswith(".tmp") or p.name.startswith((".review", ".timeline", ".tmp"))
+    ]
+
+
+def _cite_unknown_key(p: Project) -> None:
+    with (p.root / EXTRA).open("a", encoding="utf-8") as fh:
+        fh.write("\nAs shown elsewhere [@nosuchkey2099].\n")
+
+
+def _bad_front_matter(p: Project) -> None:
+    front_matter_file(p, "keywords: [oops")
+
+
+#: kind -> (what breaks the manuscript, extra build options, expected exit code)
+BREAKAGES: dict[str, tuple[Callable[[Project], None], tuple[str, ...], int]] = {
+    "unknown-citation": (_cite_unknown_key, (), 1),
+    "invalid-utf8": (lambda p: splice_bytes(p.root / EXTRA, 3, b"\xff"), (), 2),
+    "bad-front-matter": (_bad_front_matter, (), 2),
+    "forced-pandoc-failure": (_bad_front_matter, ("--force",), 2),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BREAKAGES))
+def test_refused_or_failed_build_keeps_the_last_good_outputs(
+    built: tuple[Project, dict[str, bytes]], kind: str
+) -> None:
+    p, before = built
+    breakage, args, code = BREAKAGES[kind]
+    breakage(p)
+    r = run(p.root, "build", "--to", "docx", *args)
+    assert "Traceback" not in r.err, r.err
+    assert r.code == code, r.err
+    assert snapshot(p.root / "build") == before, "build/ changed"
+    assert leftovers(p.root) == []
+
+
+def test_interrupted_build_keeps_the_last_good_outputs(
+    built: tuple[Project, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the DOCX was staged, while the HTML is being made: nothing half-written."""
+    from glutlint.build import html
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(html, "make_html", interrupted)
+    p, before = built
+    r = run(p.root, "build", "--to", "docx,html")
+    assert r.code == 130, r.err
+    assert snapshot(p.root / "build") == before
+    assert leftovers(p.root) == []
+
+
+def test_forced_build_does_not_typeset_unreadable_input(
+    built: tuple[Project, dict[str, bytes]],
+) -> None:
+    """--force overrides the checker's findings, not input that cannot be read as UTF-8."""
+    p, before = built
+    splice_bytes(p.root / EXTRA, 3, b"\xff")
+    r = run(p.root, "build", "--to", "docx", "--force")
+    assert_build_refused(r, p.root, EXTRA, 3)
+    assert snapshot(p.root / "build") == before
+
+
+def test_build_errors_name_project_relative_paths(
+    built: tuple[Project, dict[str, bytes]],
+) -> None:
+    """pandoc's own messages name the files it was given: they must not be machine paths."""
+    p, _ = built
+    front_matter_file(p, "keywords: [oops")
+    r = run(p.root, "build", "--to", "docx", "--force")
+    assert r.code == 2 and "Traceback" not in r.err, r.err
+    last = r.err.strip().splitlines()[-1]
+    assert str(p.root) not in last and str(p.root.resolve()) not in last, last
+
+
+def test_output_folder_that_cannot_be_made_is_a_one_line_error(flagship: Project) -> None:
+    """`build` is a file here (a stray download, a broken checkout): refuse, do not crash."""
+    (flagship.root / "build").write_text("not a folder\n", encoding="utf-8")
+    r = run(flagship.root, "build", "--to", "docx", "--force")
+    assert "Traceback" not in r.err and r.code == 2, r.err
+    last = r.err.strip().splitlines()[-1]
+    assert re.match(r"^build(/\S*)?(:\d+)?: \S", last), last
+    assert (flagship.root / "build").read_text(encoding="utf-8") == "not a folder\n"
+
+
+def _image_paragraph(p: Project, target: str) -> int:
+    path = p.root / EXTRA
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n![A figure from elsewhere.]({target})\n")
+    return line_of(path, f"]({target})")
+
+
+IMAGE_ESCAPES = ["RELATIVE", "OUTSIDE", "LINK", "/etc/hostname"]
+
+
+def _image_target(p: Project, outside: Path, kind: str) -> str:
+    secret = outside / "secret.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\nTOP-SECRET-IMAGE")
+    if kind == "RELATIVE":
+        return f"../{outside.name}/secret.png"
+    if kind == "OUTSIDE":
+        return str(secret)
+    if kind == "LINK":
+        (p.root / "figures").mkdir(exist_ok=True)
+        (p.root / "figures/evil.png").symlink_to(secret)
+        return "figures/evil.png"
+    return kind
+
+
+@pytest.mark.parametrize("kind", IMAGE_ESCAPES)
+def test_image_outside_the_project_never_reaches_an_output(
+    built: tuple[Project, dict[str, bytes]], outside: Path, kind: str
+) -> None:
+    p, _ = built
+    _image_paragraph(p, _image_target(p, outside, kind))
+    r = run(p.root, "build", "--to", "docx,html", "--force")
+    assert "Traceback" not in r.err, r.err
+    for name, data in snapshot(p.root / "build").items():
+        assert b"TOP-SECRET-IMAGE" not in data, name
+        assert b"VE9QLVNFQ1JFVC1JTUFHRQ" not in data, name  # its base64
+
+
+@pytest.mark.parametrize("kind", IMAGE_ESCAPES)
+def test_image_outside_the_project_is_refused_at_its_line(
+    built: tuple[Project, dict[str, bytes]], outside: Path, kind: str
+) -> None:
+    """The issue asks for a refusal naming file and line, not a silent alt-text substitute."""
+    p, before = built
+    line = _image_paragraph(p, _image_target(p, outside, kind))
+    r = run(p.root, "build", "--to", "docx")
+    assert_build_refused(r, p.root, EXTRA, line)
+    assert snapshot(p.root / "build") == before
