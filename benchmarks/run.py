@@ -8,7 +8,7 @@ shuffling the real seeds' sentences and numbers, added to the bibliography, some
 
 For every project the same run times, interleaved: `glutlint check`, `python -c "import
 glutlint"` (start-up share), proselint on the concatenated manuscript and pandoc
-`-f markdown -t json` on that same file. Medians of RUNS runs each (about 4 minutes on 2 cores).
+`-f markdown -t json` on that same file. Medians of RUNS runs each (2 to 4 minutes on 2 cores).
 Peak memory is each glutlint process's own max RSS (os.wait4). The table goes to stdout and to
 benchmarks/results.md, with cProfiles of one 10x check and one 500-source check.
 

@@ -418,6 +418,7 @@ def test_cache_round_trip(
     cache = tmp_path / "cache"
     entries = {"sanacora2008": SANACORA, "mcintyre2024": MCINTYRE}
     first = load_index(entries, sidecar, cache)
+    sources.flush_cache()  # written only when the command succeeds
     files = sorted(cache.glob("*.json"))
     assert len(files) == 2
     assert all(json.loads(f.read_text())["version"] == sources.NORMALISER_VERSION for f in files)
@@ -435,6 +436,7 @@ def test_cache_round_trip(
 
     # Other settings are another cache entry; a damaged entry is recomputed, not trusted.
     load_index({"sanacora2008": SANACORA}, {"sanacora2008": SourceSettings("", [(1, 5)])}, cache)
+    sources.flush_cache()
     assert len(list(cache.glob("*.json"))) == 3
     for f in files:
         f.write_text('{"version": "1", "text": 3}', encoding="utf-8")

@@ -54,9 +54,8 @@ def _clean(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip()
 
 
-def _field_line(text: str, start_line: int, name: str) -> int:
+def _field_line(lines: list[str], start_line: int, name: str) -> int:
     """1-based line of `name =` at or after the entry start (bibtexparser does not keep it)."""
-    lines = text.splitlines()
     pat = re.compile(rf"^\s*{re.escape(name)}\s*=", re.IGNORECASE)
     for i in range(start_line, len(lines)):
         if pat.search(lines[i]):
@@ -108,6 +107,7 @@ def load_bibliography(path: Path, root: Path) -> dict[str, Entry]:
             key = prev[-1].key if prev else "?"
             raise InputError(shown, line, f"unbalanced braces in entry {key}")
     entries: dict[str, Entry] = {}
+    lines = text.splitlines()
     for e in library.entries:
         if not e.key.strip():
             raise InputError(shown, e.start_line + 1, "entry without a citation key")
@@ -117,7 +117,7 @@ def load_bibliography(path: Path, root: Path) -> dict[str, Entry]:
             entry_type=e.entry_type.lower(),
             line=e.start_line + 1,
             fields=fields,
-            field_lines={k: _field_line(text, e.start_line, k) for k in fields},
+            field_lines={k: _field_line(lines, e.start_line, k) for k in fields},
         )
         if fields.get("file"):
             entry.file = _source_path(fields["file"], root, shown, entry.field_lines["file"])

@@ -74,7 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(_module(args.command).run(args))
+        code = int(_module(args.command).run(args))
+        if code in (0, 1) and "glutlint.sources" in sys.modules:
+            sys.modules["glutlint.sources"].flush_cache()
+        return code
     except InputError as exc:
         if exc.path:
             exc.path = _shown(exc.path)

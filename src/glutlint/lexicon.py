@@ -85,9 +85,14 @@ class Lexicon:
         canon = self.canonical.get(f)
         return set(self.groups[canon]) if canon else {f}
 
+    @cached_property
+    def _suffix_re(self) -> re.Pattern[str]:
+        alt = "|".join(rf"\w{{3,}}{re.escape(s)}" for s in self.suffixes) or r"(?!x)x"
+        return re.compile(rf"(?:{alt})", re.IGNORECASE)
+
     def is_drug_word(self, word: str) -> bool:
-        w = word.lower()
-        return any(w.endswith(s) and len(w) > len(s) + 2 for s in self.suffixes)
+        """A word ending in one of the lexicon's drug-name stems (with at least 3 letters before)."""
+        return bool(self._suffix_re.fullmatch(word))
 
     @cached_property
     def agent_re(self) -> re.Pattern[str]:
@@ -115,33 +120,43 @@ class Lexicon:
 
     def learn_from(self, text: str) -> None:
         """Learn alias pairs and drug-like names from a source's normalised text."""
-        for m in ALIAS_PAIR_RE.finditer(text):
-            long = m.group("long").strip("(),'-")
-            parts = [p.strip() for p in re.split(r";|, (?=\S)|/", m.group("inner"))]
-            aliases = []
-            for p in parts:
-                p = p.replace("®", "").strip()
-                first = p.split()[0] if p.split() else ""
-                if not first or len(p.split()) > 3:
-                    continue
-                if CODE_RE.fullmatch(first) or (first[:1].isupper() and len(first) > 2):
-                    aliases.append(first)
-            if not aliases:
-                continue
+        for long, aliases in alias_candidates(text):
             if self.is_drug_word(long) or fold(long) in self.canonical:
                 self.add_group([long, *aliases])
                 self.corpus_agents.add(fold(long))
-            elif _initials_match(long, aliases[0], text[: m.start()]):
-                continue  # an abbreviation of a non-agent term (e.g. a receptor)
-        for w in set(re.findall(r"\b[a-z][a-z-]{5,}\b", text)):
-            if self.is_drug_word(w) and not w.endswith("-"):
+        for w in set(DRUG_WORD_RE.findall(text)):
+            if not w.endswith("-") and self.is_drug_word(w):
                 self.corpus_agents.add(w)
         self.__dict__.pop("agent_re", None)
 
 
-def _initials_match(long: str, short: str, before: str) -> bool:
-    letters = [c for c in short if c.isalpha()]
-    return bool(letters) and long[:1].lower() == letters[0].lower()
+DRUG_WORD_RE = re.compile(r"\b[a-z][a-z-]{5,}\b")
+
+
+def alias_candidates(text: str) -> list[tuple[str, list[str]]]:
+    """ "name (ALIAS, CODE)" and "name [CODE/CODE]" pairs whose aliases look like codes or
+    brands; the lexicon decides which names are agents. Linear: brackets first, then the
+    word before each."""
+    out = []
+    for m in BRACKETED_RE.finditer(text):
+        aliases = []
+        for p in re.split(r";|, (?=\S)|/", m.group(1)):
+            words = p.replace("®", "").split()
+            if not words or len(words) > 3:
+                continue
+            first = words[0]
+            if CODE_RE.fullmatch(first) or (first[:1].isupper() and len(first) > 2):
+                aliases.append(first)
+        if not aliases:
+            continue
+        before = LONG_BEFORE_RE.search(text, max(0, m.start() - 80), m.start())
+        if before:
+            out.append((before.group(1).strip("(),'-"), aliases))
+    return out
+
+
+BRACKETED_RE = re.compile(r"[(\[]([^()\[\]]{1,80})[)\]]")
+LONG_BEFORE_RE = re.compile(r"([A-Za-z0-9(),'-]*[A-Za-z][A-Za-z0-9-]*)\s*\Z")
 
 
 def _str_list(value: object, shown: str, line: int, what: str) -> list[str]:

@@ -20,6 +20,8 @@ from .manuscript import Document, parse
 from .sources import SourceSettings, SourceText, load_sidecar, load_source
 from .textio import read_text
 
+CACHE_DIR = ".glutlint_cache"  # normalised sources, keyed by content: safe to delete
+
 
 @dataclass
 class Project:
@@ -42,6 +44,7 @@ class Project:
                     raise InputError(
                         rel(config.sources), None, f"'{key}' is not a bibliography key"
                     )
+        cache = config.root / CACHE_DIR if config.cache else None
         for key, entry in p.entries.items():
             if entry.file is None:
                 continue
@@ -51,7 +54,7 @@ class Project:
                     entry.field_lines.get("file", entry.line),
                     f"source file of {key} not found: {rel(entry.file)}",
                 )
-            p.sources[key] = load_source(key, entry.file, p.settings.get(key))
+            p.sources[key] = load_source(key, entry.file, p.settings.get(key), cache)
         p.lexicon = load_lexicon(config.lexicon, rel(config.lexicon) if config.lexicon else "")
         for src in p.sources.values():
             p.lexicon.learn_from(src.text)

@@ -126,6 +126,10 @@ def _scalar(node: yaml.Node, loader: yaml.SafeLoader, path: Path) -> object:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise InputError(path, _node_line(node), f"invalid value: {exc}") from None
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError):
+        raise InputError(
+            path, _node_line(node), "invalid value: a tagged value cannot be read"
+        ) from None
 
 
 def _sidecar_from_node(
@@ -773,6 +777,17 @@ def _cache_write(file: Path, text: str, line_map: LineMap) -> None:
         pass
 
 
+_PENDING: dict[Path, tuple[str, LineMap]] = {}
+
+
+def flush_cache() -> None:
+    """Write the normalisations computed in this run. Called only when a command succeeded,
+    so a refused or failed command leaves the project folder as it found it."""
+    while _PENDING:
+        file, (text, line_map) = _PENDING.popitem()
+        _cache_write(file, text, line_map)
+
+
 def load_source(
     key: str, path: Path, settings: SourceSettings | None, cache_dir: Path | None = None
 ) -> SourceText:
@@ -787,7 +802,7 @@ def load_source(
     cached = _cache_read(file)
     if cached is None:
         text, line_map = normalise(raw, settings.excluded_lines())
-        _cache_write(file, text, line_map)
+        _PENDING[file] = (text, line_map)
     else:
         text, line_map = cached
     return SourceText(key, path, raw, settings.kind, text, line_map)

@@ -27,6 +27,16 @@ class LineList(list):
 class _Loader(yaml.SafeLoader):
     """SafeLoader (no tags that run code) whose mappings and lists carry line numbers."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        """Name the line of a value its tag cannot hold (`!!int ""`), not the document's."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError):
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {node.value!r} as {tag}", node.start_mark
+            ) from None
+
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     d = LineDict()
@@ -95,6 +105,9 @@ def loads_yaml(text: str, shown: str, first_line: int = 1) -> object:
         raise yaml_error(exc, shown, text, first_line) from None
     except RecursionError:
         raise InputError(shown, first_line, "YAML nested too deeply") from None
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError):
+        # PyYAML's own constructors fail this way on values such as `!!int ""`
+        raise InputError(shown, first_line, "invalid YAML: a tagged value cannot be read") from None
     finally:
         if loader is not None:
             loader.dispose()
