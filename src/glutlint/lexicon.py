@@ -91,7 +91,7 @@ class Lexicon:
         return re.compile(rf"(?:{alt})", re.IGNORECASE)
 
     def is_drug_word(self, word: str) -> bool:
-        """A word ending in one of the lexicon's drug-name stems (with at least 3 letters before)."""
+        """A word ending in one of the lexicon's drug-name stems, 3 or more letters before."""
         return bool(self._suffix_re.fullmatch(word))
 
     @cached_property
