@@ -75,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         code = int(_module(args.command).run(args))
-        if code in (0, 1) and "glutlint.sources" in sys.modules:
-            sys.modules["glutlint.sources"].flush_cache()
+        if code in (0, 1):
+            for module, flush in (("glutlint.sources", "flush_cache"), ("glutlint.cache", "flush")):
+                if module in sys.modules:
+                    getattr(sys.modules[module], flush)()
         return code
     except InputError as exc:
         if exc.path:

@@ -118,16 +118,26 @@ class Lexicon:
         found.sort()
         return found
 
-    def learn_from(self, text: str) -> None:
-        """Learn alias pairs and drug-like names from a source's normalised text."""
-        for long, aliases in alias_candidates(text):
+    def learn_from(self, text: str, found: dict | None = None) -> None:
+        """Learn alias pairs and drug-like names from a source's normalised text.
+
+        `found` is what `scan(text)` returned, when a cache kept it."""
+        found = found if found is not None else scan(text)
+        for long, aliases in found["pairs"]:
             if self.is_drug_word(long) or fold(long) in self.canonical:
                 self.add_group([long, *aliases])
                 self.corpus_agents.add(fold(long))
-        for w in set(DRUG_WORD_RE.findall(text)):
-            if not w.endswith("-") and self.is_drug_word(w):
+        for w in found["words"]:
+            if self.is_drug_word(w):
                 self.corpus_agents.add(w)
         self.__dict__.pop("agent_re", None)
+
+
+def scan(text: str) -> dict:
+    """What learning needs from a text, independent of the lexicon (so it can be cached):
+    alias pair candidates and the long lower-case words."""
+    words = sorted({w for w in DRUG_WORD_RE.findall(text) if not w.endswith("-")})
+    return {"pairs": alias_candidates(text), "words": words}
 
 
 DRUG_WORD_RE = re.compile(r"\b[a-z][a-z-]{5,}\b")

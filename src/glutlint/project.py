@@ -11,11 +11,13 @@ from functools import cached_property
 from pathlib import Path
 
 from .bibliography import Entry, load_bibliography
+from .cache import cached
+from .cache import key as cache_key
 from .config import Config
 from .errors import InputError
 from .evidence import SourceIndex
 from .ledger import Ledger, load_ledger
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Lexicon, load_lexicon, scan
 from .manuscript import Document, parse
 from .sources import SourceSettings, SourceText, load_sidecar, load_source
 from .textio import read_text
@@ -57,7 +59,8 @@ class Project:
             p.sources[key] = load_source(key, entry.file, p.settings.get(key), cache)
         p.lexicon = load_lexicon(config.lexicon, rel(config.lexicon) if config.lexicon else "")
         for src in p.sources.values():
-            p.lexicon.learn_from(src.text)
+            name = f"scan-{cache_key(src.text)}"
+            p.lexicon.learn_from(src.text, cached(cache, name, lambda t=src.text: scan(t)))
         p.ledger = load_ledger(
             config.facts, rel(config.facts) if config.facts else "", set(p.entries)
         )
