@@ -309,7 +309,7 @@ def _check_value(
                 others.append((_score(words, sq.context), idx, sq))
     bound = year_bound(claim.sentence.text, q) if q.kind == "year" else "="
     if not matches and bound != "=":
-        # "by 2023", "before 2020": any year of the same passage subject that meets the bound
+        # "by YEAR", "before YEAR": any year of the same passage subject that meets the bound
         for o in others:
             if o[0] > 0 and o[2].q.kind in {"year", "date"}:
                 actual = int(str(int(o[2].q.value))[:4])

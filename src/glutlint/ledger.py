@@ -294,7 +294,7 @@ def date_conflicts(
     out = []
     for start, end, year, bound in years:
         if SOURCE_YEAR_RE.match(text, end):
-            continue  # "the 2024 review": the date of a source, not of an event
+            continue  # "the YEAR review": the date of a source, not of an event
         seg = _segment_of(segs, start)
         seg_text = text[seg[0] : seg[1]]
         best_subject = _bind_subject(mentions, seg, start)
@@ -306,7 +306,7 @@ def date_conflicts(
                 continue
             ev = event_re(lexicon, f.event)
             # the event word of this clause, or of the sentence when the clause has no verb
-            # ("approved in 2019 for X and in 2020 for Y")
+            # ("approved in YEAR for X and in YEAR for Y")
             if ev is None or not (ev.search(seg_text) or ev.search(text)):
                 continue
             if f.agency and named_agencies and f.agency not in named_agencies:
@@ -319,7 +319,7 @@ def date_conflicts(
         if top > 0:
             cands = [f for s, f in scored if s == top]
         if negated_near(text, seg):
-            # "as of 2017, X had not been approved": a status date, consistent unless the
+            # "as of YEAR, X had not been approved": a status date, consistent unless the
             # event had already happened by then
             if all(f.year is None or f.year >= year for f in cands):
                 continue

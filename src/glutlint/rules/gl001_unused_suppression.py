@@ -16,7 +16,7 @@ Forms
 
 Example (fails: nothing on the next line is wrong)
     <!-- glutlint: disable-next-line GL201 -->
-    Ketamine is an NMDA receptor antagonist [@sanacora2008].
+    Velostatin is an oral statin [@orsini2022].
 """
 
 from __future__ import annotations

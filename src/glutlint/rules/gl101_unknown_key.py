@@ -9,8 +9,8 @@ Why
     manuscript, and a claim that cannot be checked against any source.
 
 Example
-    Fails:  Esketamine was approved in 2019 [@mcintyre2042].
-    Passes: Esketamine was approved in 2019 [@mcintyre2024].
+    Fails:  Velostatin was authorised in 2018 [@orsini2202].
+    Passes: Velostatin was authorised in 2018 [@orsini2022].
 """
 
 from __future__ import annotations

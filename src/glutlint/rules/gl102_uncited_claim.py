@@ -15,9 +15,9 @@ Why
     A claim without a source cannot be checked by the reader, by a reviewer or by glutlint.
 
 Example
-    Fails:  Riluzole is approved for ALS. It may have antidepressant effects [@sanacora2008].
-    Passes: Riluzole is approved for ALS [@sanacora2008]. It may have antidepressant
-            effects [@sanacora2008].
+    Fails:  Velostatin is an oral statin. It lowered LDL cholesterol by 38% [@halden2015].
+    Passes: Velostatin is an oral statin [@orsini2022]. It lowered LDL cholesterol by
+            38% [@halden2015].
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Why
     it out of the references, so the reader never sees it.
 
 Example
-    Fails:  refs.bib defines `kadriu2019`, and no sentence cites `@kadriu2019`.
+    Fails:  refs.bib defines `bram2017`, and no sentence cites `@bram2017`.
 """
 
 from __future__ import annotations

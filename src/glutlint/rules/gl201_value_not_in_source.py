@@ -5,7 +5,7 @@ What it does
     durations, ranges, fractions; from digits or words) and looks for it in the text of the
     cited sources, as a careful reader would: "about 20" keeps its value, 43% is supported by
     43.2%, "fewer than 2%" by 1.7%, "71%" by "Seventy-one percent". A year equal to a cited
-    source's publication year is supported ("a 2021 review [@henter2021]"). Several citations
+    source's publication year is supported ("a 2022 review [@orsini2022]"). Several citations
     support a claim together. Figure, table and section numbers, citation locators and digits
     inside names (NR2B, 5-HT, AXS-05) are not values.
 
@@ -17,9 +17,9 @@ Why
     a reviewer is least likely to catch and a reader most likely to repeat.
 
 Example
-    Fails:  Esketamine was approved by the FDA in 2018 [@mcintyre2024].
-            (2018 not in mcintyre2024; it says 2019 (seeds/000_....txt:51))
-    Passes: Esketamine was approved by the FDA in 2019 [@mcintyre2024].
+    Fails:  Velostatin was authorised by the EMA in 2017 [@orsini2022].
+            (2017 not in orsini2022; it says 2018 (sources/orsini2022.txt:5))
+    Passes: Velostatin was authorised by the EMA in 2018 [@orsini2022].
 """
 
 from __future__ import annotations

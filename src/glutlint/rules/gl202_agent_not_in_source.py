@@ -3,16 +3,16 @@
 What it does
     Finds the drugs, brands and compound codes a cited claim names and looks for each, with
     its aliases, in the cited sources. Aliases come from refs/lexicon.yaml and are learned from
-    the sources themselves: "esketamine (Spravato®)", "dextromethorphan-bupropion (AXS-05,
-    Auvelity®)", "rapastinel [GLYX-13]" make each name match the others.
+    the sources themselves: "velostatin (Veloxa®, VLX-12)" or "tessamide [TSX-41]" make each
+    name match the others.
 
 Why
     Citing a source for a drug it never mentions is a misattributed citation: the claim may be
     true, but not on this evidence.
 
 Example
-    Fails:  Riluzole showed antidepressant effects [@henter2021].   (henter2021 never names it)
-    Passes: Riluzole showed antidepressant effects [@sanacora2008].
+    Fails:  Tessamide lowered triglycerides [@orsini2022].   (orsini2022 never names it)
+    Passes: Tessamide lowered triglycerides [@bram2017].
 """
 
 from __future__ import annotations

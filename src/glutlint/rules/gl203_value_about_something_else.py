@@ -11,9 +11,9 @@ Why
     number from one outcome to another passes a naive check that the number appears somewhere.
 
 Example
-    Fails:  Remission was reached by 35% of patients at 24 hours [@sanacora2008].
-            (35% there is about maintained response; for remission it says 29%)
-    Passes: Remission was reached by 29% of patients at 24 hours [@sanacora2008].
+    Fails:  Myalgia was reported by 38% of patients taking velostatin [@halden2015].
+            (38% there is the fall in LDL cholesterol; for myalgia it says 12%)
+    Passes: Myalgia was reported by 12% of patients taking velostatin [@halden2015].
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ What it does
     Binds each year in a sentence to the subject (an agent or class from the lexicon), the
     event ("approved", "first study", from the lexicon) and the qualifier (indication, agency)
     nearest it, then compares it with the dated facts of refs/facts.yaml for that subject,
-    event and qualifier. "Before 2020" and "since 2019" are read as bounds. The message names
+    event and qualifier. "Before YEAR" and "since YEAR" are read as bounds. The message names
     the fact, its date and its source.
 
 Why
@@ -13,10 +13,10 @@ Why
     catches dates swapped between two indications, where each year alone exists in the source.
 
 Example
-    Fails:  Esketamine was approved in 2020 for treatment-resistant depression and in 2019
-            for MDD with acute suicidal ideation [@mcintyre2024].
-    Passes: Esketamine was approved in 2019 for treatment-resistant depression and in 2020
-            for MDD with acute suicidal ideation or behavior [@mcintyre2024].
+    Fails:  Velostatin was authorised in 2020 for familial hypercholesterolaemia and in 2018
+            for mixed dyslipidaemia [@orsini2022].
+    Passes: Velostatin was authorised in 2018 for familial hypercholesterolaemia and in 2020
+            for mixed dyslipidaemia [@orsini2022].
 """
 
 from __future__ import annotations

@@ -3,21 +3,22 @@
 What it does
     The facts ledger marks statements that were true when made and were later overtaken
     (`as_of`, `superseded_by`, and a `statement` with its subject, event and polarity). A
-    sentence that states one of them, in any wording ("No glutamate modulator has been
-    approved", "Currently, no glutamatergic antidepressant is approved", "To date, no ...
-    has received regulatory approval"), without placing it in its own time, is outdated.
+    sentence that states one of them, in any wording ("No oral velostatin formulation has been
+    authorised", "Currently, no oral velostatin is authorised", "To date, no velostatin
+    product has received marketing authorisation"), without placing it in its own time, is
+    outdated.
 
-    A statement placed in its time passes: "As of 2017, no glutamate modulator had been
-    approved [@pedersen2017]", "Until 2019, ...", "In 2017, no ... had yet been approved".
-    A time it no longer held ("As of 2021, no ... had been approved") fails.
+    A statement placed in its time passes: "As of 2015, no oral velostatin formulation had
+    been authorised [@halden2015]", "Until 2018, ...", "In 2015, no ... had yet been
+    authorised". A time it no longer held ("As of 2019, no ... had been authorised") fails.
 
 Why
     Old sources keep saying what they said. A review that repeats a superseded status as
     current misinforms exactly the readers who trust it to be up to date.
 
 Example
-    Fails:  No glutamate modulator has been approved for depression [@pedersen2017].
-    Passes: As of 2017, no glutamate modulator had been approved for depression [@pedersen2017].
+    Fails:  No oral velostatin formulation has been authorised in the EU [@halden2015].
+    Passes: As of 2015, no oral velostatin formulation had been authorised [@halden2015].
 """
 
 from __future__ import annotations

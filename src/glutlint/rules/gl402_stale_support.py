@@ -11,9 +11,9 @@ Why
     a newer source on the same subject, the claim should cite it or be placed in its time.
 
 Example
-    Warns:  To date, esketamine has shown rapid effects [@henter2021].
-            (mcintyre2024, 2024, also covers esketamine)
-    Passes: As of 2021, esketamine had shown rapid effects [@henter2021].
+    Warns:  To date, velostatin has lowered LDL cholesterol [@halden2015].
+            (orsini2022, 2022, also covers velostatin)
+    Passes: As of 2015, velostatin had lowered LDL cholesterol [@halden2015].
 """
 
 from __future__ import annotations

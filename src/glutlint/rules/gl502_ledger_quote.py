@@ -10,7 +10,7 @@ Why
     The ledger is evidence too: GL301 and GL401 trust it, so it is checked like a claim.
 
 Example
-    Fails:  quote: "esketamine was approved in 2018"   (no such words in the source)
+    Fails:  quote: "velostatin was authorised in 2017"   (no such words in the source)
 """
 
 from __future__ import annotations
