@@ -6,7 +6,9 @@ import contextlib
 import io
 import os
 import shutil
+import signal
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,36 @@ def run_cli(args: list[str], cwd: Path) -> Result:
     finally:
         os.chdir(old)
     return Result(code, out.getvalue(), err.getvalue())
+
+
+PYPROJECT = """\
+[tool.glutlint]
+manuscript = "manuscript"
+bibliography = "refs/references.bib"
+sources = "seeds/sources.yaml"
+facts = "refs/facts.yaml"
+lexicon = "refs/lexicon.yaml"
+"""
+
+
+class Hang(BaseException):
+    """Raised by the alarm; a BaseException so that no `except Exception` can swallow it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Fail a test that runs longer than `seconds` instead of letting it hang the suite."""
+
+    def fire(signum: int, frame: object) -> None:
+        raise Hang(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 SEED_BIB = (ROOT / "refs" / "references.bib").read_text(encoding="utf-8")
@@ -69,17 +101,5 @@ def seeded(tmp_path: Path) -> Project:
     shutil.copytree(SEEDS, tmp_path / "seeds")
     shutil.copytree(ROOT / "refs", tmp_path / "refs")
     (tmp_path / "manuscript").mkdir()
-    (tmp_path / "pyproject.toml").write_text(
-        textwrap.dedent(
-            """
-            [tool.glutlint]
-            manuscript = "manuscript"
-            bibliography = "refs/references.bib"
-            sources = "seeds/sources.yaml"
-            facts = "refs/facts.yaml"
-            lexicon = "refs/lexicon.yaml"
-            """
-        ),
-        encoding="utf-8",
-    )
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     return Project(tmp_path)

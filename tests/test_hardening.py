@@ -18,13 +18,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Project, Result, run_cli
+from conftest import ROOT, Hang, Project, Result, run_cli, time_limit
 
 BIB = "refs/references.bib"
 FACTS = "refs/facts.yaml"
@@ -85,24 +84,6 @@ def flagship(seeded: Project) -> Project:
         if p.is_file():
             p.chmod(0o644)
     return seeded
-
-
-class Hang(BaseException):
-    """Raised by the alarm; a BaseException so that no `except Exception` can swallow it."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    def fire(signum: int, frame: object) -> None:
-        raise Hang(f"still running after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def run(root: Path, *args: str, seconds: float = 60) -> Result:

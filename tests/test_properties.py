@@ -17,13 +17,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,7 +27,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import Result, run_cli
+from conftest import PYPROJECT, Hang, Result, run_cli, time_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["mcintyre2024", "pedersen2017"]
@@ -120,38 +116,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("facts.yaml", "lexicon.yaml"):
         shutil.copyfile(ROOT / "refs" / name, root / "refs" / name)
     (root / MS).write_text(MANUSCRIPT, encoding="utf-8")
-    (root / "pyproject.toml").write_text(
-        textwrap.dedent(
-            """\
-            [tool.glutlint]
-            manuscript = "manuscript"
-            bibliography = "refs/references.bib"
-            sources = "seeds/sources.yaml"
-            facts = "refs/facts.yaml"
-            lexicon = "refs/lexicon.yaml"
-            """
-        ),
-        encoding="utf-8",
-    )
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     return root
-
-
-class Hang(BaseException):
-    """Raised by the alarm; a BaseException so no `except Exception` in glutlint swallows it."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    def fire(signum: int, frame: object) -> None:
-        raise Hang(f"glutlint check took longer than {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def check(root: Path, *args: str) -> Result:
