@@ -23,24 +23,16 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PYPROJECT, ROOT
 from glutlint.config import load_config
 from glutlint.engine import check_files
 from glutlint.project import Project
 
-ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 30.0
 WRONG = (
     "Esketamine was approved by the FDA in 2017 for treatment-resistant depression [@mcintyre2024]."
 )
 RIGHT = WRONG.replace("2017", "2019")
-PYPROJECT = """\
-[tool.glutlint]
-manuscript = "manuscript"
-bibliography = "refs/references.bib"
-sources = "seeds/sources.yaml"
-facts = "refs/facts.yaml"
-lexicon = "refs/lexicon.yaml"
-"""
 
 
 def uri(path: Path) -> str:

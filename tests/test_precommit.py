@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import PYPROJECT as BASE_PYPROJECT
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 WRONG = (
@@ -40,15 +42,8 @@ REFERENCES = """\
 :::
 """
 
-PYPROJECT = """\
-[tool.glutlint]
-manuscript = "manuscript"
-bibliography = "refs/references.bib"
-sources = "seeds/sources.yaml"
-facts = "refs/facts.yaml"
-lexicon = "refs/lexicon.yaml"
-ignore = ["GL6", "GL103"]  # a two-file manuscript: no journal structure, most entries uncited
-"""
+# a two-file manuscript: no journal structure, most entries uncited
+PYPROJECT = BASE_PYPROJECT + 'ignore = ["GL6", "GL103"]\n'
 
 
 def tool(name: str) -> Path:
