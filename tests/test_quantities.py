@@ -9,14 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from glutlint.extraction import NUMBER_WORDS, extract, parse_number_words
 from glutlint.quantities import (
     COMPARATORS,
     KINDS,
-    NUMBER_WORDS,
     Quantity,
     date_parts,
-    extract,
-    parse_number_words,
     supported_by_any,
     supports,
 )

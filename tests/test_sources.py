@@ -418,6 +418,9 @@ def test_cache_round_trip(
     cache = tmp_path / "cache"
     entries = {"sanacora2008": SANACORA, "mcintyre2024": MCINTYRE}
     first = load_index(entries, sidecar, cache)
+    sources.flush_cache()
+    assert not cache.exists()  # nothing normalised yet: a source's text is read when needed
+    assert all(first[k].text for k in entries)
     sources.flush_cache()  # written only when the command succeeds
     files = sorted(cache.glob("*.json"))
     assert len(files) == 2
@@ -435,7 +438,10 @@ def test_cache_round_trip(
     monkeypatch.undo()
 
     # Other settings are another cache entry; a damaged entry is recomputed, not trusted.
-    load_index({"sanacora2008": SANACORA}, {"sanacora2008": SourceSettings("", [(1, 5)])}, cache)
+    other = load_index(
+        {"sanacora2008": SANACORA}, {"sanacora2008": SourceSettings("", [(1, 5)])}, cache
+    )
+    assert other["sanacora2008"].text
     sources.flush_cache()
     assert len(list(cache.glob("*.json"))) == 3
     for f in files:

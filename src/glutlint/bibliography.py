@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import cached
+from .cache import key as cache_key
 from .errors import InputError
 from .textio import read_text
 
@@ -75,13 +77,51 @@ def _unbalanced(raw: str) -> bool:
     return depth != 0
 
 
-def load_bibliography(path: Path, root: Path) -> dict[str, Entry]:
-    """Parse `path`; any block bibtexparser cannot parse is a one-line InputError."""
+def load_bibliography(path: Path, root: Path, cache: Path | None = None) -> dict[str, Entry]:
+    """Parse `path`; any block bibtexparser cannot parse is a one-line InputError.
+
+    With `cache`, the parse of identical text is reused (a bibliography with hundreds of
+    entries costs more to parse than a whole check); `file` fields are resolved every time,
+    since where they lead depends on the file system, not on the text."""
+    text = read_text(path)
+    shown = _show(path, root)
+    parsed = cached(cache, f"bib-{cache_key(text)}", lambda: _parse(text, shown), _is_parse)
+    entries: dict[str, Entry] = {}
+    for item in parsed:  # type: ignore[union-attr]
+        entry = Entry(
+            key=item["key"],
+            entry_type=item["type"],
+            line=item["line"],
+            fields=item["fields"],
+            field_lines=item["field_lines"],
+        )
+        if entry.fields.get("file"):
+            entry.file = _source_path(entry.fields["file"], root, shown, entry.field_lines["file"])
+        entries[entry.key] = entry
+    return entries
+
+
+def _is_parse(value: object) -> bool:
+    """A cached parse has the shape `_parse` returns (a damaged cache file is recomputed)."""
+    return isinstance(value, list) and all(
+        isinstance(e, dict)
+        and isinstance(e.get("key"), str)
+        and isinstance(e.get("type"), str)
+        and isinstance(e.get("line"), int)
+        and isinstance(e.get("fields"), dict)
+        and isinstance(e.get("field_lines"), dict)
+        and all(isinstance(v, str) for v in e["fields"].values())
+        and all(isinstance(v, int) for v in e["field_lines"].values())
+        and set(e["fields"]) == set(e["field_lines"])
+        for e in value
+    )
+
+
+def _parse(text: str, shown: str) -> list[dict]:
+    """Entries as plain data (key, type, line, fields, field_lines), in file order."""
     import bibtexparser
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    text = read_text(path)
-    shown = _show(path, root)
     try:
         library = bibtexparser.parse_string(text)
     except Exception as exc:  # bibtexparser raises bare exceptions on some malformed input
@@ -106,23 +146,22 @@ def load_bibliography(path: Path, root: Path) -> dict[str, Entry]:
             prev = [e for e in library.entries if e.start_line < (block.start_line or 0)]
             key = prev[-1].key if prev else "?"
             raise InputError(shown, line, f"unbalanced braces in entry {key}")
-    entries: dict[str, Entry] = {}
+    out: list[dict] = []
     lines = text.splitlines()
     for e in library.entries:
         if not e.key.strip():
             raise InputError(shown, e.start_line + 1, "entry without a citation key")
         fields = {k.lower(): _clean(str(f.value)) for k, f in e.fields_dict.items()}
-        entry = Entry(
-            key=e.key,
-            entry_type=e.entry_type.lower(),
-            line=e.start_line + 1,
-            fields=fields,
-            field_lines={k: _field_line(lines, e.start_line, k) for k in fields},
+        out.append(
+            {
+                "key": e.key,
+                "type": e.entry_type.lower(),
+                "line": e.start_line + 1,
+                "fields": fields,
+                "field_lines": {k: _field_line(lines, e.start_line, k) for k in fields},
+            }
         )
-        if fields.get("file"):
-            entry.file = _source_path(fields["file"], root, shown, entry.field_lines["file"])
-        entries[e.key] = entry
-    return entries
+    return out
 
 
 def _show(path: Path, root: Path) -> str:

@@ -3,10 +3,15 @@
 Entries are computed on a miss and written only by `flush()`, which the CLI calls after a
 command succeeded: a refused or failed command leaves the project folder as it was. JSON, not
 pickle: a cache file is data, never code.
+
+Two shapes: `cached` keeps one value per file (a source's normalisation, numbers, a parsed
+bibliography); a `Memo` keeps many small values in one file (one per manuscript block), so an
+edit re-analyses only the blocks it touched and a check reads one file, not hundreds.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -16,6 +21,8 @@ from pathlib import Path
 
 VERSION = "1"
 _PENDING: dict[Path, object] = {}
+_FOLDER: list[Path | None] = [None]  # where memos live; set by the project that is loaded
+MEMO_LIMIT = 20000  # entries kept per memo file: the ones used last, then older ones
 
 
 def key(*parts: str) -> str:
@@ -25,30 +32,146 @@ def key(*parts: str) -> str:
     return h.hexdigest()
 
 
-def cached(folder: Path | None, name: str, compute: Callable[[], object]) -> object:
-    """The JSON value stored as `name` in `folder`, or `compute()` (queued for writing)."""
+def cached(
+    folder: Path | None,
+    name: str,
+    compute: Callable[[], object],
+    valid: Callable[[object], bool] | None = None,
+) -> object:
+    """The JSON value stored as `name` in `folder`, or `compute()` (queued for writing).
+
+    `valid` vets a stored value: a damaged or foreign file is recomputed, never trusted."""
     if folder is None:
         return compute()
     file = folder / f"{name}.json"
     if file in _PENDING:
         return _PENDING[file]
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        value = compute()
-        _PENDING[file] = value
-        return value
+        value = json.loads(file.read_text(encoding="utf-8"))
+        if valid is None or valid(value):
+            return value
+    except (OSError, ValueError, RecursionError):
+        pass
+    value = compute()
+    _PENDING[file] = value
+    return value
 
 
 def flush() -> None:
-    """Write queued entries atomically; a cache that cannot be written is only a lost speed-up."""
+    """Write queued entries and memos; a cache that cannot be written is a lost speed-up."""
     while _PENDING:
         file, value = _PENDING.popitem()
+        _write(file, value)
+    for m in _MEMOS.values():
+        m.flush()
+
+
+def _write(file: Path, value: object) -> None:
+    """Write atomically: a reader sees the old file or the new one, never half of one."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
         try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(value, fh)
+                json.dump(value, fh, ensure_ascii=False)
             os.replace(tmp, file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+def folder() -> Path | None:
+    """The cache folder of the loaded project, or None when caching is off."""
+    return _FOLDER[0]
+
+
+@functools.cache
+def code_key(*module_files: str) -> str:
+    """A digest of the code that computes a cached value, so an upgrade (or an edit during
+    development) never reads a value the old code computed."""
+    h = hashlib.sha256()
+    for f in module_files:
+        try:
+            h.update(Path(f).read_bytes())
         except OSError:
-            continue
+            h.update(f.encode())
+    return h.hexdigest()[:16]
+
+
+def configure(folder: Path | None) -> None:
+    """Bind every memo to a project's cache folder (None: memos stay in memory)."""
+    if folder != _FOLDER[0]:
+        _FOLDER[0] = folder
+        for m in _MEMOS.values():  # another project: its own file, nothing carried over
+            m.stored, m.used, m.missed = None, {}, False
+
+
+class Memo:
+    """A content-keyed table of small JSON values, one file per table.
+
+    `get(key, compute, encode, decode)`: `decode` turns a stored value back into the result
+    and returns None for anything malformed, which is then recomputed."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.stored: dict[str, object] | None = None  # as read from disk
+        self.used: dict[str, object] = {}  # encoded values used in this run
+        self.missed = False
+
+    def _load(self) -> dict[str, object]:
+        if self.stored is None:
+            self.stored = {}
+            folder = _FOLDER[0]
+            if folder is not None:
+                try:
+                    data = json.loads((folder / f"{self.name}.json").read_text(encoding="utf-8"))
+                    if isinstance(data, dict) and data.get("version") == VERSION:
+                        entries = data.get("entries")
+                        self.stored = entries if isinstance(entries, dict) else {}
+                except (OSError, ValueError, RecursionError):
+                    pass
+        return self.stored
+
+    def get(
+        self,
+        key: str,
+        compute: Callable[[], object],
+        encode: Callable[[object], object],
+        decode: Callable[[object], object | None],
+    ) -> object:
+        raw = self.used.get(key, self._load().get(key))
+        if raw is not None:
+            value = decode(raw)
+            if value is not None:
+                self.used[key] = raw
+                return value
+        value = compute()
+        if len(self.used) >= MEMO_LIMIT:  # a long editor session: keep memory bounded
+            self.used.clear()
+        self.used[key] = encode(value)
+        self.missed = True
+        return value
+
+    def flush(self) -> None:
+        folder = _FOLDER[0]
+        if folder is None or not self.missed:
+            return
+        entries = dict(self.used)
+        for k, v in (self.stored or {}).items():
+            if len(entries) >= MEMO_LIMIT:
+                break
+            entries.setdefault(k, v)
+        _write(folder / f"{self.name}.json", {"version": VERSION, "entries": entries})
+        self.stored, self.used, self.missed = entries, {}, False
+
+
+_MEMOS: dict[str, Memo] = {}
+
+
+def memo(name: str) -> Memo:
+    """The process-wide memo called `name`."""
+    if name not in _MEMOS:
+        _MEMOS[name] = Memo(name)
+    return _MEMOS[name]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .lexicon import Lexicon
 from .manuscript import Document, Sentence
-from .quantities import Quantity, extract
+from .quantities import Quantity, numbers
 
 # Sentences about the manuscript itself, or the authors' own reading, are not claims.
 META_RE = re.compile(
@@ -90,7 +90,7 @@ def claims_of(doc: Document, lexicon: Lexicon, exempt_sections: set[str]) -> lis
         text = s.text
         if not text.strip() or is_meta(text.strip()):
             continue
-        values = extract(text, skip_spans=skip_spans(text))
+        values = numbers(text, skip_spans(text))
         agents = lexicon.agents_in(text)
         if not values and not agents:
             continue

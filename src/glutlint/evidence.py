@@ -9,19 +9,31 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .bibliography import Entry
 from .claims import Claim, year_bound, year_satisfies
 from .lexicon import Lexicon, fold
-from .quantities import Quantity, extract, supports
+from .quantities import Quantity, source_numbers, supports
 from .sources import SourceText
-from .words import WEAK, content_tokens
+from .words import WEAK, content_tokens, initials, names_in
 
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[A-Z0-9])|\n\s*\n")
 CLAIM_WINDOW = 8
 SOURCE_WINDOW = 12
+PARAGRAPH_RE = re.compile(r"\n\s*\n")
+LEAD_SENTENCES = 2  # a sentence that names nothing reads its subject from these before it
+LEAD_TITLES = 3  # ... or from the title lines above it ("Halden Fatigue" / "Rating Scale")
+NAME_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+CITE_GROUP_RE = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
+
+
+def _is_title(s: str) -> bool:
+    """A short line without closing punctuation: a heading or a box's term, "Rating Scale"."""
+    s = s.strip()
+    return bool(s) and s[0].isupper() and s[-1] not in ".!?:;," and len(s.split()) <= 6
 
 
 @dataclass
@@ -74,7 +86,7 @@ class SourceIndex:
     def quantities(self) -> list[SourceQuantity]:
         text = self.source.text
         by_sentence: dict[tuple[int, int], list[Quantity]] = {}
-        for q in extract(text):
+        for q in source_numbers(text):
             by_sentence.setdefault(self.sentence_of(q.start), []).append(q)
         out = []
         for (a, b), qs in by_sentence.items():
@@ -99,33 +111,148 @@ class SourceIndex:
         return found
 
     @cached_property
+    def _frames(self) -> dict[tuple[int, int], Frame]:
+        return {}
+
+    @cached_property
+    def _tags(self) -> dict[tuple[int, int], list[tuple[int, int, Tag]]]:
+        return {}
+
+    @cached_property
+    def _sentence_quantities(self) -> dict[tuple[int, int], list[Quantity]]:
+        out: dict[tuple[int, int], list[Quantity]] = {}
+        for sq in self.quantities:
+            out.setdefault(sq.sentence, []).append(sq.q)
+        return out
+
+    def tags_in_sentence(
+        self, span: tuple[int, int], lexicon: Lexicon, vocab: Vocabulary
+    ) -> list[tuple[int, int, Tag]]:
+        """Names and events of one sentence, at offsets of the text (cached)."""
+        found = self._tags.get(span)
+        if found is None:
+            a, b = span
+            sentence = self.source.text[a:b]
+            agents = lexicon.agents_in(sentence)
+            self._sentence_agents.setdefault(span, {n for *_x, n in agents})
+            found = [(a + x, a + y, t) for x, y, t in tags_in(sentence, vocab, agents)]
+            self._tags[span] = found
+        return found
+
+    def lead_in(self, span: tuple[int, int]) -> tuple[list[tuple[int, int]], bool]:
+        """The sentences a sentence may take its subject from, nearest first, and whether they
+        are title lines (a box's or section's heading, read as one name) rather than the one or
+        two sentences before it in its paragraph."""
+        text, sentences = self.source.text, self.sentences
+        i = bisect.bisect_right(self._sentence_starts, span[0]) - 1
+        out: list[tuple[int, int]] = []
+        if i <= 0 or sentences[i] != span:
+            return out, False
+        broken = PARAGRAPH_RE.search(text, sentences[i - 1][1], span[0]) is not None
+        for j in range(i - 1, max(-1, i - 1 - (LEAD_TITLES if broken else LEAD_SENTENCES)), -1):
+            a, b = sentences[j]
+            if broken and not _is_title(text[a:b]):
+                break
+            if not broken and PARAGRAPH_RE.search(text, b, sentences[j + 1][0]):
+                break
+            out.append((a, b))
+        return out, broken
+
+    def frame(self, span: tuple[int, int], lexicon: Lexicon, vocab: Vocabulary) -> Frame:
+        """What one sentence is about (cached): see Frame."""
+        found = self._frames.get(span)
+        if found is None:
+            found = self._frames[span] = self._make_frame(span, lexicon, vocab)
+        return found
+
+    def _make_frame(self, span: tuple[int, int], lexicon: Lexicon, vocab: Vocabulary) -> Frame:
+        text = self.source.text
+        a, b = span
+        placed = self.tags_in_sentence(span, lexicon, vocab)
+        own = [t for _x, _y, t in placed]
+        qs = self._sentence_quantities.get(span, [])
+        owned = bind(text, a, b, qs, placed, SOURCE_WINDOW)
+        bound = {q.start: frozenset(tags) for q, tags in zip(qs, owned, strict=True)}
+        lead, titles = self.lead_in(span)
+        steps: list[tuple[set[str], list[Tag], str]]  # per lead-in step: agents, tags, text
+        if titles:  # the title lines read as one: "Halden Fatigue" + "Rating Scale"
+            heading = " ".join(text[x:y] for x, y in reversed(lead))
+            found = lexicon.agents_in(heading)
+            steps = [
+                ({n for *_p, n in found}, [t for *_p, t in tags_in(heading, vocab, found)], heading)
+            ]
+        else:
+            steps = [
+                (
+                    self.agents_in_sentence(s, lexicon),
+                    [t for *_p, t in self.tags_in_sentence(s, lexicon, vocab)],
+                    text[s[0] : s[1]],
+                )
+                for s in lead
+            ]
+        agents = self.agents_in_sentence(span, lexicon)
+        if not agents:
+            agents = next((named for named, _t, _s in steps if named), set())
+        around, before = set(own), ""
+        if not any(t.is_name for t in own):
+            # a sentence that names nothing is about what its lead-in names
+            for _named, tags, said in steps:
+                names = {t for t in tags if t.is_name}
+                if names:
+                    bound = {k: v | names for k, v in bound.items()}
+                    around |= set(tags)
+                    before = said
+                    break
+        return Frame(frozenset(agents), bound, frozenset(around), fold(before + " " + text[a:b]))
+
+    @cached_property
     def _name_spans(self) -> dict[str, list[tuple[int, int]]]:
         return {}
+
+    @staticmethod
+    def _name_re(name: str) -> re.Pattern[str] | None:
+        words = name.split()
+        if not words:
+            return None
+        pattern = r"\s+".join(re.escape(w) for w in words)
+        return re.compile(rf"(?<![\w]){pattern}(?![\w])")
 
     def _spans(self, name: str) -> list[tuple[int, int]]:
         """Every mention of one folded name, computed once per source."""
         spans = self._name_spans.get(name)
         if spans is None:
-            pattern = r"\s+".join(re.escape(w) for w in name.split())
-            rx = re.compile(rf"(?<![\w]){pattern}(?![\w])")
-            spans = [(m.start(), m.end()) for m in rx.finditer(self.lower)]
+            rx = self._name_re(name) if name.split()[:1] and name.split()[0] in self.lower else None
+            spans = [(m.start(), m.end()) for m in rx.finditer(self.lower)] if rx else []
             self._name_spans[name] = spans
         return spans
+
+    @cached_property
+    def _first_spans(self) -> dict[str, tuple[int, int] | None]:
+        return {}
+
+    def _first(self, name: str) -> tuple[int, int] | None:
+        """The first mention only: asking whether a source names something at all should
+        not list every mention (a check may ask it of hundreds of uncited sources)."""
+        if name in self._name_spans:
+            return (self._name_spans[name] or [None])[0]
+        if name not in self._first_spans:
+            words = name.split()
+            rx = self._name_re(name) if words and words[0] in self.lower else None
+            m = rx.search(self.lower) if rx else None
+            self._first_spans[name] = (m.start(), m.end()) if m else None
+        return self._first_spans[name]
 
     def mentions(self, names: set[str], near: int | None = None) -> tuple[int, int] | None:
         """(start, end) of a mention of any of `names` (folded): the first, or the one nearest
         to offset `near` (the passage that supports the claim's values), or None."""
+        if near is None:
+            firsts = [f for f in map(self._first, names) if f is not None]
+            return min(firsts) if firsts else None
         best: tuple[int, int] | None = None
         for n in names:
             for here in self._spans(n):
-                if best is None:
+                if best is None or abs(here[0] - near) < abs(best[0] - near):
                     best = here
-                elif near is None:
-                    best = min(best, here)
-                elif abs(here[0] - near) < abs(best[0] - near):
-                    best = here
-                if near is None:
-                    break
         return best
 
     def passage(self, start: int, end: int, value: str = "") -> Passage:
@@ -146,13 +273,12 @@ FORWARD_KINDS = frozenset({"percent", "count", "fraction", "ratio"})
 BOUNDARY_RE = re.compile(r"[;:()\[\]]|,\s+(?:and|but|while|whereas|which|although|or)\b|\s-\s")
 
 
-def contexts(
+def _reach(
     text: str, a: int, b: int, qs: list[Quantity], window: int
-) -> dict[int, list[tuple[int, str, bool]]]:
-    """For each quantity of one sentence text[a:b]: the content words within `window` tokens,
-    as (distance, stem, owned). A word is owned by the number it is nearest to, a clause
-    boundary (comma, semicolon, bracket) counting as three words: that is how "71% met response
-    criteria, and 29% achieved remission" gives remission to 29% and response to 71%."""
+) -> tuple[list[tuple[int, int, str]], list[list[tuple[int, float]]]]:
+    """The content words of sentence text[a:b] (start, end, stem), each with the numbers it is
+    within `window` tokens of and how far: (quantity index, cost). A clause boundary (comma,
+    semicolon, bracket) between word and number costs three words."""
     spans = [(q.start, q.end) for q in qs]
     tokens = [
         (a + s0, a + s1, stem)
@@ -160,7 +286,6 @@ def contexts(
         if not any(x <= a + s0 < y for x, y in spans)
     ]
     starts = [t[0] for t in tokens]
-    out: dict[int, list[tuple[int, str, bool]]] = {}
     reach: list[list[tuple[int, float]]] = [[] for _ in tokens]  # per token: (q index, cost)
     for qi, q in enumerate(qs):
         first_after = bisect.bisect_left(starts, q.end)
@@ -182,8 +307,18 @@ def contexts(
             lean = 0.5 if after != forward else 0.0
             cost = dist + 3 * len(BOUNDARY_RE.findall(between)) + lean
             reach[ti].append((qi, cost))
-    for qi in range(len(qs)):
-        out[qi] = []
+    return tokens, reach
+
+
+def contexts(
+    text: str, a: int, b: int, qs: list[Quantity], window: int
+) -> dict[int, list[tuple[int, str, bool]]]:
+    """For each quantity of one sentence text[a:b]: the content words within `window` tokens,
+    as (distance, stem, owned). A word is owned by the number it is nearest to, a clause
+    boundary (comma, semicolon, bracket) counting as three words: that is how "71% met response
+    criteria, and 29% achieved remission" gives remission to 29% and response to 71%."""
+    tokens, reach = _reach(text, a, b, qs, window)
+    out: dict[int, list[tuple[int, str, bool]]] = {qi: [] for qi in range(len(qs))}
     for ti, options in enumerate(reach):
         if not options:
             continue
@@ -192,6 +327,158 @@ def contexts(
             # a word about as near to two numbers belongs to both
             out[qi].append((int(cost), tokens[ti][2], cost <= least + SHARED_MARGIN))
     return out
+
+
+def bind(
+    text: str, a: int, b: int, qs: list[Quantity], tags: list[tuple[int, int, Tag]], window: int
+) -> list[set[Tag]]:
+    """For each quantity of sentence text[a:b], the tags (names, events) it owns. A tag is as
+    far from a number as its nearest word, and is owned as `contexts` owns words: by the
+    nearest number, and by any other about as near."""
+    out: list[set[Tag]] = [set() for _ in qs]
+    if not tags or not qs:
+        return out
+    tokens, reach = _reach(text, a, b, qs, window)
+    starts = [t[0] for t in tokens]
+    for t0, t1, tag in tags:
+        cost: dict[int, float] = {}
+        for ti in range(bisect.bisect_left(starts, t0), len(tokens)):
+            if tokens[ti][0] >= t1:
+                break
+            for qi, c in reach[ti]:
+                cost[qi] = min(c, cost.get(qi, c))
+        if cost:
+            least = min(cost.values())
+            for qi, c in cost.items():
+                if c <= least + SHARED_MARGIN:
+                    out[qi].add(tag)
+    return out
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A name ("n:halden fatigue rating scale") or an event ("e:approval") in a sentence.
+    Two mentions are the same tag when their keys are; `forms` are how else it may be
+    written (lexicon aliases, its initials)."""
+
+    key: str
+    forms: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def is_name(self) -> bool:
+        return self.key.startswith("n:")
+
+    @property
+    def words(self) -> list[str]:
+        return NAME_SPLIT_RE.split(self.key[2:])
+
+    @property
+    def head(self) -> str:
+        """The last word of a name: what kind of thing it names (a scale, an agency)."""
+        return self.words[-1]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The lexicon's event words and grouped names (agencies, indications), compiled once."""
+
+    event_re: re.Pattern[str]
+    event_of: dict[str, str]  # folded phrase -> event
+    group_of: dict[str, tuple[str, str]]  # folded alias -> (section, canonical)
+    members: dict[str, frozenset[str]]  # canonical -> its folded aliases
+
+
+@lru_cache(maxsize=8)
+def _compile_vocabulary(
+    events: tuple[tuple[str, tuple[str, ...]], ...],
+    groups: tuple[tuple[str, str, tuple[str, ...]], ...],
+) -> Vocabulary:
+    event_of = {fold(w): e for e, words in events for w in (e, *words)}
+    alt = "|".join(re.escape(w) for w in sorted(event_of, key=len, reverse=True))
+    event_re = re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])" if alt else r"(?!x)x", re.I)
+    group_of = {fold(n): (sec, fold(c)) for sec, c, names in groups for n in (c, *names)}
+    members: dict[str, set[str]] = {}
+    for alias, (_sec, canonical) in group_of.items():
+        members.setdefault(canonical, set()).add(alias)
+    frozen = {c: frozenset(m) for c, m in members.items()}
+    return Vocabulary(event_re, event_of, group_of, frozen)
+
+
+def vocabulary(lexicon: Lexicon) -> Vocabulary:
+    """The lexicon's events and name groups, compiled (cached by content)."""
+    events = tuple((e, tuple(ws)) for e, ws in lexicon.events.items())
+    groups = tuple(
+        (sec, c, tuple(ns))
+        for sec, table in (("agencies", lexicon.agencies), ("indications", lexicon.indications))
+        for c, ns in table.items()
+    )
+    return _compile_vocabulary(events, groups)
+
+
+def tags_in(
+    text: str, vocab: Vocabulary, agents: list[tuple[int, int, str]]
+) -> list[tuple[int, int, Tag]]:
+    """The names and events of `text` as (start, end, tag). Agents are not names here: the
+    agent checks already weigh them."""
+    out = []
+    for a, b, name in names_in(text):
+        if any(x < b and a < y for x, y, _n in agents):
+            continue
+        folded = fold(name)
+        section = vocab.group_of.get(folded)
+        key = section[1] if section else folded
+        forms = {folded, key, initials(name), *vocab.members.get(key, ())}
+        out.append((a, b, Tag("n:" + key, frozenset(f for f in forms if len(f) > 1))))
+    for m in vocab.event_re.finditer(text):
+        out.append((m.start(), m.end(), Tag("e:" + vocab.event_of[fold(m.group())])))
+    return out
+
+
+@dataclass
+class Frame:
+    """What one sentence is about beyond its words: its agents, and the names and events bound
+    to each of its numbers. A sentence that names no agent or no name takes them from its
+    lead-in (the sentence or two before it in its paragraph, or the title lines above it):
+    "...velostatin lowered LDL cholesterol. Myalgia resolved within 8 days."
+    """
+
+    agents: frozenset[str]
+    bound: dict[int, frozenset[Tag]]  # quantity start -> the tags it owns
+    tags: frozenset[Tag]  # every tag of the sentence (and of the lead-in it reads names from)
+    text: str  # the same sentences, folded, to look names up in
+
+    def has(self, tag: Tag) -> bool:
+        """The frame mentions `tag` in any of its forms. Generous on purpose: a mention found
+        here is one reason fewer to call a number misplaced."""
+        if tag in self.tags:
+            return True
+        if not tag.is_name:
+            return False
+        if any(tag.forms & t.forms for t in self.tags):
+            return True
+        if set(tag.words) <= self.words:  # "Halden Scale" in "Halden Fatigue Scale"
+            return True
+        return any(
+            f in self.text and re.search(rf"(?<![a-z0-9]){re.escape(f)}(?![a-z])", self.text)
+            for f in tag.forms
+        )
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(NAME_SPLIT_RE.split(self.text))
+
+
+def comparable(x: Tag, y: Tag, vocab: Vocabulary) -> bool:
+    """Two different tags that could fill the same slot: two events, two agencies, two
+    indications, or two names with the same head ("... Rating Scale")."""
+    if x == y or x.is_name != y.is_name:
+        return False
+    if not x.is_name:
+        return True
+    sx, sy = vocab.group_of.get(x.key[2:]), vocab.group_of.get(y.key[2:])
+    if sx and sy:
+        return sx[0] == sy[0]
+    return len(x.head) > 2 and x.head == y.head
 
 
 def _score(claim_words: dict[str, tuple[int, bool]], context: list[tuple[int, str, bool]]) -> float:
@@ -268,8 +555,16 @@ def check_claim(
     if not cited or len(cited) < len(keys):
         verdict.checked = False
         return verdict
+    built: list[Frame] = []
+
+    def frame() -> Frame:
+        """The claim's Frame, built once and only if a value needs it."""
+        if not built:
+            built.append(_claim_frame(claim, lexicon, vocabulary(lexicon)))
+        return built[0]
+
     for q in claim.values:
-        verdict.values.append(_check_value(claim, q, cited, lexicon))
+        verdict.values.append(_check_value(claim, q, cited, lexicon, frame))
     anchors = {v.support.key: v.support.start for v in verdict.values if v.support is not None}
     for start, end, name in claim.agents:
         names = lexicon.aliases(name) | {fold(claim.sentence.text[start:end])}
@@ -292,7 +587,11 @@ def _owned(words: dict[str, tuple[int, bool]], context: list[tuple[int, str, boo
 
 
 def _check_value(
-    claim: Claim, q: Quantity, cited: list[SourceIndex], lexicon: Lexicon
+    claim: Claim,
+    q: Quantity,
+    cited: list[SourceIndex],
+    lexicon: Lexicon,
+    frame: Callable[[], Frame],
 ) -> ValueCheck:
     if q.kind == "year" and q.comparator == "=" and q.high is None:
         for idx in cited:
@@ -322,7 +621,9 @@ def _check_value(
         )
         _score_c, idx, sq = best
         passage = idx.passage(sq.q.start, sq.q.end, sq.q.text)
-        better = None if bound != "=" else _better_other(claim, words, best, others, lexicon)
+        better = None
+        if bound == "=":
+            better = _better_other(claim, q, words, best, matches, others, lexicon, frame)
         if better is not None:
             literal = sq.q.comparator == q.comparator and sq.q.value == q.value
             if q.comparator in {"<", "<=", ">", ">="} and not literal:
@@ -343,52 +644,124 @@ def _check_value(
     return ValueCheck(q, "missing", None, nearest)
 
 
+Candidate = tuple[float, SourceIndex, SourceQuantity]
+
+
 def _better_other(
     claim: Claim,
+    q: Quantity,
     words: dict[str, tuple[int, bool]],
-    best: tuple[float, SourceIndex, SourceQuantity],
-    others: list[tuple[float, SourceIndex, SourceQuantity]],
+    best: Candidate,
+    matches: list[Candidate],
+    others: list[Candidate],
     lexicon: Lexicon,
+    frame: Callable[[], Frame],
 ) -> Passage | None:
     """Where the sources give a different value for exactly what the claim's number is about.
 
-    Two signals, both conservative: the matching number owns none of the words the claim's
+    Three signals, all conservative: the matching number owns none of the words the claim's
     number owns while another number owns some that are not generic; or the matching number's
     sentence names other agents than the claim while another number's sentence names the
-    claim's agent.
+    claim's agent; or names and events, which outweigh words (see `_other_subject`).
     """
     _s, idx, sq = best
+    if len(claim.values) > 1:
+        others = [o for o in others if not _taken(claim, q, words, o)]
     # agent names say which drug a passage is about, not what the number measures
     named = {t for a, b, _n in claim.agents for *_x, t in content_tokens(claim.sentence.text[a:b])}
     plain = WEAK | named
-    have = len({w for w in _owned(words, sq.context) if w not in plain})
-    scored = [
-        (len({w for w in _owned(words, o[2].context) if w not in plain}), o[0], o) for o in others
-    ]
+
+    def rank(o: Candidate) -> tuple[int, float]:
+        """How much of what the claim's number is about another number owns."""
+        return len({w for w in _owned(words, o[2].context) if w not in plain}), o[0]
+
+    have = rank(best)[0]
     # another number owns clearly more of what the claim's number is about
     need = {0: 1, 1: 3}.get(have)  # two or more shared words: the match is about the same thing
-    scored = [x for x in scored if need is not None and x[0] >= need]
-    strong = max(scored, key=lambda x: (x[0], x[1]))[2] if scored else None
-    if strong is None and claim.agents:
-        mine = {name for _a, _b, name in claim.agents}
-        here = idx.agents_in_sentence(sq.sentence, lexicon)
+    scored = [o for o in others if need is not None and rank(o)[0] >= need]
+    strong = max(scored, key=rank) if scored else None
+    vocab = vocabulary(lexicon)
+    mine_frame = frame() if strong is None else None
+    if mine_frame is not None and mine_frame.agents:
+        mine = mine_frame.agents
+        here = idx.frame(sq.sentence, lexicon, vocab).agents
         if here and not here & mine:
-            same = [
-                o
-                for o in others
-                if idx is o[1] and o[1].agents_in_sentence(o[2].sentence, lexicon) & mine
-            ]
-            same += [
-                o
-                for o in others
-                if idx is not o[1] and o[1].agents_in_sentence(o[2].sentence, lexicon) & mine
-            ]
+            same = [o for o in others if o[1].frame(o[2].sentence, lexicon, vocab).agents & mine]
             if same:
-                strong = max(same, key=lambda o: o[0])
+                strong = max(same, key=rank)
+    if mine_frame is not None and strong is None:
+        strong = _other_subject(q, mine_frame, best, matches, others, lexicon, rank)
     if strong is None:
         return None
     _o, o_idx, o_sq = strong
     return o_idx.passage(o_sq.q.start, o_sq.q.end, o_sq.q.text)
+
+
+def _taken(claim: Claim, q: Quantity, words: dict[str, tuple[int, bool]], other: Candidate) -> bool:
+    """A passage that gives another value of the claim is where that value came from, unless
+    it shares words with this number that the other does not own: in "3 of the 12 drugs tested
+    were approved", "12 drugs were tested" is about 12, not 3."""
+    shared = _owned(words, other[2].context)
+    for v in claim.values:
+        if v is not q and supports(v, other[2].q):
+            theirs = {w for w, (_d, owned) in _claim_words(claim, v).items() if owned}
+            if shared <= theirs:
+                return True
+    return False
+
+
+def _other_subject(
+    q: Quantity,
+    mine: Frame,
+    best: Candidate,
+    matches: list[Candidate],
+    others: list[Candidate],
+    lexicon: Lexicon,
+    rank: Callable[[Candidate], tuple[int, float]],
+) -> Candidate | None:
+    """Names and events weigh above words. The claim binds its number to a name or event X
+    ("Halden ... Scale", "approved"); no passage with the value mentions X, the matching
+    number is bound to a rival Y of the same kind ("Orsini ... Scale", "tested") that the
+    claim never mentions, and another number of the sources is bound to X: that number is
+    the one about the claim's subject. Shared ordinary words do not outvote this."""
+    vocab = vocabulary(lexicon)
+
+    def frame(c: Candidate) -> Frame:
+        return c[1].frame(c[2].sentence, lexicon, vocab)
+
+    claimed = mine.bound.get(q.start, frozenset())
+    lost = {x for x in claimed if not any(frame(m).has(x) for m in matches)}
+    if not lost:
+        return None
+    theirs = frame(best).bound.get(best[2].q.start, frozenset())
+    wanted = {x for x in lost for y in theirs if not mine.has(y) and comparable(x, y, vocab)}
+    about = [o for o in others if wanted & frame(o).bound.get(o[2].q.start, set())]
+    return max(about, key=rank) if about else None
+
+
+def _claim_frame(claim: Claim, lexicon: Lexicon, vocab: Vocabulary) -> Frame:
+    """The claim sentence's Frame. Its lead-in, the one or two sentences before it in its
+    paragraph, gives the agents of a sentence that names none ("It was approved in ...") and
+    always counts for what the claim mentions: a rival the paragraph names is no rival."""
+    s = claim.sentence
+    text = s.text
+    tags = tags_in(text, vocab, claim.agents)
+    bound = bind(text, 0, len(text), claim.values, tags, CLAIM_WINDOW) if tags else []
+    before = CITE_GROUP_RE.sub(" ", s.block.masked[max(0, s.start - 600) : s.start])
+    lead = [x for x in SENTENCE_END_RE.split(before) if x.strip()][-LEAD_SENTENCES:]
+    agents = {n for _a, _b, n in claim.agents}
+    around = {t for *_x, t in tags}
+    for sentence in reversed(lead):
+        found = lexicon.agents_in(sentence)
+        if not agents:
+            agents = {n for *_x, n in found}
+        around |= {t for *_x, t in tags_in(sentence, vocab, found)}
+    return Frame(
+        frozenset(agents),
+        {v.start: frozenset(b) for v, b in zip(claim.values, bound, strict=False)},
+        frozenset(around),
+        fold(" ".join(lead) + " " + text),
+    )
 
 
 def _same_family(a: Quantity, b: Quantity) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 __all__ = [
     "Citation",
@@ -1037,13 +1037,49 @@ def _simple_analyze(text: str) -> tuple[list[Citation], list[tuple[int, int]]]:
     return cites, spans
 
 
+_Analysis = tuple[tuple[Citation, ...], tuple[tuple[int, int], ...]]
+
+
 @functools.lru_cache(maxsize=512)
-def _analyze_cached(text: str) -> tuple[tuple[Citation, ...], tuple[tuple[int, int], ...]]:
+def _analyze_cached(text: str) -> _Analysis:
+    """The analysis of one block, from the project's memo when this exact text was seen."""
+    from .cache import code_key, key, memo
+
+    return memo("inline").get(  # type: ignore[return-value]
+        key(code_key(__file__), text), lambda: _analyze_now(text), _encode, _decode
+    )
+
+
+def _analyze_now(text: str) -> _Analysis:
     try:
         cites, spans = _analyze_full(text)
     except (_Overrun, RecursionError):
         cites, spans = _simple_analyze(text)
     return tuple(cites), tuple(spans)
+
+
+def _encode(value: object) -> object:
+    cites, spans = value  # type: ignore[misc]
+    return [[list(astuple(c)) for c in cites], [list(s) for s in spans]]
+
+
+def _decode(raw: object) -> _Analysis | None:
+    """A stored analysis, or None when it is not in the shape `_encode` writes."""
+    try:
+        cites_raw, spans_raw = raw  # type: ignore[misc]
+        cites = tuple(Citation(*c) for c in cites_raw)
+        spans = tuple((a, b) for a, b in spans_raw)
+    except (TypeError, ValueError):
+        return None
+    ok = all(type(a) is int and type(b) is int for a, b in spans) and all(
+        type(c.key) is str
+        and type(c.locator) is str
+        and {type(c.start), type(c.end), type(c.group_start), type(c.group_end)} == {int}
+        and type(c.in_text) is bool
+        and type(c.suppress_author) is bool
+        for c in cites
+    )
+    return (cites, spans) if ok else None
 
 
 def _analyze(text: str) -> tuple[list[Citation], list[tuple[int, int]]]:
@@ -1223,6 +1259,27 @@ def _sentence_start_ok(t: str, k: int) -> bool:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
+    """`sentence_spans(text)` through the project's memo (keyed by the text)."""
+    from .cache import code_key, key, memo
+
+    return memo("sentences").get(  # type: ignore[return-value]
+        key(code_key(__file__), text), lambda: sentence_spans(text), _encode_spans, _decode_spans
+    )
+
+
+def _encode_spans(spans: object) -> object:
+    return [list(s) for s in spans]  # type: ignore[union-attr]
+
+
+def _decode_spans(raw: object) -> list[tuple[int, int]] | None:
+    try:
+        spans = [(a, b) for a, b in raw]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    return spans if all(type(a) is int and type(b) is int for a, b in spans) else None
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split masked prose into sentences as (start, end) offsets, trimmed of white space.
 
     Periods inside citation groups or still-open brackets, in decimals, after common

@@ -95,6 +95,19 @@ class Lexicon:
         return bool(self._suffix_re.fullmatch(word))
 
     @cached_property
+    def _suffix_tuple(self) -> tuple[str, ...]:
+        return tuple(x.lower() for x in self.suffixes)
+
+    def drug_words(self, words: list[str]) -> list[str]:
+        """The drug-like words of `words`. A C-level suffix test first, the exact pattern only
+        on its hits: a source has thousands of long words, and 500 sources made per-word
+        regex calls the largest cost of a check."""
+        ends = self._suffix_tuple
+        if not ends:
+            return []
+        return [w for w in words if w.lower().endswith(ends) and self.is_drug_word(w)]
+
+    @cached_property
     def agent_re(self) -> re.Pattern[str]:
         names = sorted(set(self.canonical) | self.corpus_agents, key=len, reverse=True)
         alt = "|".join(re.escape(n) for n in names) or r"(?!x)x"
@@ -118,18 +131,19 @@ class Lexicon:
         found.sort()
         return found
 
-    def learn_from(self, text: str, found: dict | None = None) -> None:
-        """Learn alias pairs and drug-like names from a source's normalised text.
+    def learn(self, scans: list[dict]) -> None:
+        """Learn alias pairs and drug-like names from what `scan` found in each source.
 
-        `found` is what `scan(text)` returned, when a cache kept it."""
-        found = found if found is not None else scan(text)
-        for long, aliases in found["pairs"]:
-            if self.is_drug_word(long) or fold(long) in self.canonical:
-                self.add_group([long, *aliases])
-                self.corpus_agents.add(fold(long))
-        for w in found["words"]:
-            if self.is_drug_word(w):
-                self.corpus_agents.add(w)
+        Words are pooled first: sources share most of their vocabulary, so each distinct word
+        is tested once however many sources there are."""
+        words: set[str] = set()
+        for found in scans:
+            for long, aliases in found["pairs"]:
+                if self.is_drug_word(long) or fold(long) in self.canonical:
+                    self.add_group([long, *aliases])
+                    self.corpus_agents.add(fold(long))
+            words.update(found["words"])
+        self.corpus_agents.update(self.drug_words(sorted(words)))
         self.__dict__.pop("agent_re", None)
 
 
@@ -138,6 +152,26 @@ def scan(text: str) -> dict:
     alias pair candidates and the long lower-case words."""
     words = sorted({w for w in DRUG_WORD_RE.findall(text) if not w.endswith("-")})
     return {"pairs": alias_candidates(text), "words": words}
+
+
+def is_scan(value: object) -> bool:
+    """A cached `scan` result has its shape (a damaged cache file is recomputed)."""
+    if not isinstance(value, dict):
+        return False
+    pairs, words = value.get("pairs"), value.get("words")
+    return (
+        isinstance(words, list)
+        and set(map(type, words)) <= {str}
+        and isinstance(pairs, list)
+        and all(
+            isinstance(p, list | tuple)
+            and len(p) == 2
+            and isinstance(p[0], str)
+            and isinstance(p[1], list)
+            and all(isinstance(a, str) for a in p[1])
+            for p in pairs
+        )
+    )
 
 
 DRUG_WORD_RE = re.compile(r"\b[a-z][a-z-]{5,}\b")

@@ -9,6 +9,7 @@ a 1-based line and column in the file.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -122,6 +123,7 @@ class Document:
     metadata: dict[str, object] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
+    front_matter: str | None = None  # the YAML text, as written
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -195,13 +197,18 @@ def _block_from_lines(
     return content, starts, origins
 
 
-def _front_matter(doc: Document, content: str, source_lines: list[str]) -> None:
+def _metadata(content: str, shown: str) -> dict[str, object]:
     from .yamlfile import loads_yaml
 
-    meta = loads_yaml(content, doc.shown, first_line=2) or {}
+    meta = loads_yaml(content, shown, first_line=2) or {}
     if not isinstance(meta, dict):
-        raise InputError(doc.shown, 1, "YAML front matter must be a mapping")
-    doc.metadata = meta
+        raise InputError(shown, 1, "YAML front matter must be a mapping")
+    return meta
+
+
+def _front_matter(doc: Document, content: str, source_lines: list[str]) -> None:
+    doc.front_matter = content
+    meta = doc.metadata = _metadata(content, doc.shown)
     abstract = meta.get("abstract")
     if isinstance(abstract, str) and abstract.strip():
         key_line = next((i for i, s in enumerate(source_lines) if re.match(r"abstract\s*:", s)), 0)
@@ -242,15 +249,105 @@ def _suppressions(doc: Document, html: str, line: int, col: int) -> None:
         doc.suppressions.append(Suppression(ln, cl, action, codes, end))
 
 
-def parse(path: Path, text: str, shown: str) -> Document:
-    """Parse Markdown `text` (the content of `path`) into a Document."""
+@functools.cache
+def _block_parser():  # noqa: ANN202 - MarkdownIt, imported here to keep start-up lean
+    """One parser for every file. Blocks only: inline content is read by our own
+    pandoc-exact parser, so markdown-it's inline pass would be wasted work."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
     md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    md.disable(["inline", "text_join"], ignoreInvalid=True)
+    return md
+
+
+def parse(path: Path, text: str, shown: str) -> Document:
+    """Parse Markdown `text` (the content of `path`) into a Document, from the project's memo
+    when this exact text was parsed before (an edit re-parses only the file it changed)."""
+    from .cache import code_key, key, memo
+
+    k = key(code_key(*_parser_files()), text)
+    return memo("documents").get(  # type: ignore[return-value]
+        k,
+        lambda: parse_now(path, text, shown),
+        _encode_document,
+        lambda raw: _decode_document(raw, path, text, shown),
+    )
+
+
+@functools.cache
+def _parser_files() -> tuple[str, ...]:
+    """The code a parse depends on: this module and the installed markdown-it (found, not
+    imported, so a cached parse costs no import)."""
+    import importlib.util
+
+    files = [__file__]
+    for name in ("markdown_it", "mdit_py_plugins"):
+        spec = importlib.util.find_spec(name)
+        files.append(spec.origin if spec and spec.origin else name)
+    return tuple(files)
+
+
+def _encode_document(doc: object) -> object:
+    d: Document = doc  # type: ignore[assignment]
+    return {
+        "front": d.front_matter,
+        "blocks": [
+            [b.kind, b.raw, b.starts, b.origins, b.section, list(b.heading_path), b.level, b.table]
+            for b in d.blocks
+        ],
+        "suppressions": [
+            [s.line, s.column, s.action, list(s.codes), s.end_line] for s in d.suppressions
+        ],
+    }
+
+
+def _ints(xs: object) -> bool:
+    return isinstance(xs, list) and set(map(type, xs)) <= {int}
+
+
+def _decode_document(raw: object, path: Path, text: str, shown: str) -> Document | None:
+    """A stored parse, or None when it is not in the shape `_encode_document` writes."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("front"), str | None):
+        return None
+    doc = Document(path=path, shown=shown, text=text, front_matter=raw["front"])
+    try:
+        for kind, braw, starts, origins, section, heading, level, table in raw["blocks"]:
+            ok = (
+                isinstance(kind, str)
+                and isinstance(braw, str)
+                and isinstance(section, str)
+                and _ints(starts)
+                and isinstance(origins, list)
+                and all(_ints(o) and len(o) == 2 for o in origins)
+                and len(origins) == len(starts)
+                and isinstance(heading, list)
+                and all(isinstance(h, str) for h in heading)
+                and type(level) is int
+                and type(table) is int
+            )
+            if not ok:
+                return None
+            pos = [(a, b) for a, b in origins]
+            doc.blocks.append(Block(kind, braw, starts, pos, section, tuple(heading), level, table))
+        for line, col, action, codes, end in raw["suppressions"]:
+            if not (_ints([line, col, end]) and isinstance(action, str)):
+                return None
+            if not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)):
+                return None
+            doc.suppressions.append(Suppression(line, col, action, tuple(codes), end))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if doc.front_matter is not None:
+        doc.metadata = _metadata(doc.front_matter, shown)
+    return doc
+
+
+def parse_now(path: Path, text: str, shown: str) -> Document:
+    """Parse Markdown `text` (the content of `path`) into a Document."""
     doc = Document(path=path, shown=shown, text=text)
     source_lines = text.split("\n")
-    tokens = md.parse(text)
+    tokens = _block_parser().parse(text)
     section = ""
     path_titles: list[str] = []
     table_no = 0

@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from . import lexicon as lexicon_module
 from .bibliography import Entry, load_bibliography
-from .cache import cached
-from .cache import key as cache_key
+from .cache import cached, code_key
+from .cache import configure as configure_cache
 from .config import Config
 from .errors import InputError
 from .evidence import SourceIndex
 from .ledger import Ledger, load_ledger
-from .lexicon import Lexicon, load_lexicon, scan
+from .lexicon import Lexicon, is_scan, load_lexicon, scan
 from .manuscript import Document, parse
 from .sources import SourceSettings, SourceText, load_sidecar, load_source
 from .textio import read_text
@@ -38,7 +39,9 @@ class Project:
     def load(cls, config: Config) -> Project:
         p = cls(config)
         rel = config.rel
-        p.entries = load_bibliography(config.bibliography, config.root)
+        cache = config.root / CACHE_DIR if config.cache else None
+        configure_cache(cache)
+        p.entries = load_bibliography(config.bibliography, config.root, cache)
         if config.sources is not None:
             p.settings = load_sidecar(config.sources)
             for key in p.settings:
@@ -46,7 +49,6 @@ class Project:
                     raise InputError(
                         rel(config.sources), None, f"'{key}' is not a bibliography key"
                     )
-        cache = config.root / CACHE_DIR if config.cache else None
         for key, entry in p.entries.items():
             if entry.file is None:
                 continue
@@ -58,9 +60,13 @@ class Project:
                 )
             p.sources[key] = load_source(key, entry.file, p.settings.get(key), cache)
         p.lexicon = load_lexicon(config.lexicon, rel(config.lexicon) if config.lexicon else "")
-        for src in p.sources.values():
-            name = f"scan-{cache_key(src.text)}"
-            p.lexicon.learn_from(src.text, cached(cache, name, lambda t=src.text: scan(t)))
+        code = code_key(lexicon_module.__file__)
+        p.lexicon.learn(
+            [
+                cached(cache, f"scan-{code}-{s.digest}", lambda s=s: scan(s.text), is_scan)
+                for s in p.sources.values()
+            ]
+        )
         p.ledger = load_ledger(
             config.facts, rel(config.facts) if config.facts else "", set(p.entries)
         )

@@ -22,7 +22,7 @@ import re
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -634,14 +634,42 @@ class SourceText:
     """One cited source: the original text and its normalised, line-mapped evidence text."""
 
     def __init__(
-        self, key: str, path: Path, raw: str, kind: str, text: str, line_map: LineMap
+        self,
+        key: str,
+        path: Path,
+        raw: str,
+        kind: str,
+        text: str | None = None,
+        line_map: LineMap | None = None,
+        load: Callable[[], tuple[str, LineMap]] | None = None,
+        digest: str = "",
     ) -> None:
         self.key = key
         self.path = path
         self.raw = raw
         self.kind = kind
-        self.text = text
-        self.line_map = line_map
+        self._text = text
+        self._line_map = line_map
+        self._load = load  # reads (or computes) the normalisation on first use
+        self.digest = digest  # identifies raw bytes + settings: a cache key for derived data
+
+    def _loaded(self) -> tuple[str, LineMap]:
+        if self._text is None or self._line_map is None:
+            if self._load is None:
+                raise ValueError(f"no text for {self.key}")
+            self._text, self._line_map = self._load()
+            self._load = None
+        return self._text, self._line_map
+
+    @property
+    def text(self) -> str:
+        """The normalised evidence text (read from the cache when first needed: a check that
+        cites 10 of 500 sources need not read the other 490)."""
+        return self._loaded()[0]
+
+    @property
+    def line_map(self) -> LineMap:
+        return self._loaded()[1]
 
     def __repr__(self) -> str:
         return f"SourceText({self.key!r}, {self.path.name!r}, {len(self.text)} chars)"
@@ -701,6 +729,8 @@ def _lower_same_length(text: str) -> str:
 
 
 def _check_ranges(key: str, path: Path, raw: str, settings: SourceSettings) -> None:
+    if not settings.exclude:
+        return  # nothing to check: do not count the lines of every source
     count = len(split_lines(raw))
     for i, (a, b) in enumerate(settings.exclude):
         if b > count:
@@ -730,8 +760,15 @@ def _read_source(path: Path) -> bytes:
 
 
 def _cache_key(data: bytes, settings: SourceSettings) -> str:
+    from .cache import code_key
+
     head = json.dumps(
-        {"v": NORMALISER_VERSION, "kind": settings.kind, "exclude": settings.exclude},
+        {
+            "v": NORMALISER_VERSION,
+            "code": code_key(__file__),
+            "kind": settings.kind,
+            "exclude": settings.exclude,
+        },
         sort_keys=True,
     )
     return hashlib.sha256(head.encode() + b"\0" + data).hexdigest()
@@ -748,7 +785,7 @@ def _cache_read(file: Path) -> tuple[str, LineMap] | None:
             and isinstance(starts, list)
             and isinstance(lines, list)
             and len(starts) == len(lines)
-            and all(isinstance(x, int) for x in starts + lines)
+            and set(map(type, starts + lines)) <= {int}
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -798,14 +835,18 @@ def load_source(
     settings = settings or SourceSettings()
     raw = decode_text(data, path)
     _check_ranges(key, path, raw, settings)
-    file = cache_dir / f"source-{_cache_key(data, settings)}.json"
-    cached = _cache_read(file)
-    if cached is None:
-        text, line_map = normalise(raw, settings.excluded_lines())
-        _PENDING[file] = (text, line_map)
-    else:
-        text, line_map = cached
-    return SourceText(key, path, raw, settings.kind, text, line_map)
+    digest = _cache_key(data, settings)
+    file = cache_dir / f"source-{digest}.json"
+    excluded = settings.excluded_lines()
+
+    def load() -> tuple[str, LineMap]:
+        cached = _cache_read(file)
+        if cached is None:
+            cached = normalise(raw, excluded)
+            _PENDING[file] = cached
+        return cached
+
+    return SourceText(key, path, raw, settings.kind, load=load, digest=digest)
 
 
 class SourceIndex(Mapping[str, SourceText]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 
@@ -226,6 +227,7 @@ WEAK_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A crude stem: enough to match response/responded/responders, remission/remitted."""
     w = word.lower().strip("'-")
@@ -256,13 +258,82 @@ def stem(word: str) -> str:
 
 def content_tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, stem) for each content word of `text`."""
+    return list(_content_tokens(text))
+
+
+@lru_cache(maxsize=4096)
+def _content_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Cached: a claim's sentence is read once per value and again to bind names to it."""
     out = []
     for m in TOKEN_RE.finditer(text):
         w = m.group().lower()
         if w in STOP or len(w) < 3:
             continue
         out.append((m.start(), m.end(), stem(w)))
-    return out
+    return tuple(out)
 
 
 WEAK = frozenset(stem(w) for w in WEAK_WORDS)  # compared with stems, so stored as stems
+
+
+# A word that may be part of a name: capitalised, or holding a capital after its first letter
+# (EMA, VLX-12, LDL-C, Halden-Orsini). Apostrophes end it ("Halden's" -> Halden).
+NAME_WORD_RE = re.compile(r"[A-Z][A-Za-z0-9]*(?:[-\u2013][A-Za-z0-9]+)*")
+# Lower-case words that may stand inside a name: "Department of Health and Social Care".
+NAME_JOINERS = frozenset(["of", "and", "for", "de"])
+
+
+def is_acronym(word: str) -> bool:
+    """Two or more capitals: an abbreviation (EMA, LDL-C, VLX-12), a name in any position."""
+    return sum(c.isupper() for c in word) >= 2
+
+
+def _plain_word(word: str) -> bool:
+    return word.lower() in STOP and not is_acronym(word)
+
+
+def names_in(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each proper name of `text`: a run of capitalised words (joined by
+    "of", "and", ...) or an acronym. Names say which scale, disorder or agency a number is
+    about, something ordinary words sharing a stem cannot tell apart. A capitalised word that
+    merely starts a sentence is no name, and nor are leading function words ("The", "In")."""
+    words = [(m.start(), m.end()) for m in NAME_WORD_RE.finditer(text)]
+    runs: list[list[tuple[int, int]]] = []
+    for a, b in words:
+        if runs:
+            last = runs[-1][-1]
+            gap = text[last[1] : a]
+            inner = gap.split()
+            joined = (
+                len(inner) == 1
+                and inner[0] in NAME_JOINERS
+                and gap[0].isspace()
+                and not is_acronym(text[last[0] : last[1]])
+                and not is_acronym(text[a:b])
+            )  # "Department of Health and Social Care", but "EMA and HeFH" are two
+            if not inner or joined:
+                runs[-1].append((a, b))
+                continue
+        runs.append([(a, b)])
+    out = []
+    for run in runs:
+        while run and _plain_word(text[run[0][0] : run[0][1]]):
+            run = run[1:]
+        if not run:
+            continue
+        a, b = run[0][0], run[-1][1]
+        first = text[run[0][0] : run[0][1]]
+        before = text[:a].rstrip(" \t\n\"'([")
+        starts = not before or before[-1] in ".!?:"
+        if len(run) == 1 and starts and not is_acronym(first):
+            continue  # "Myalgia was ...": a capital that only starts a sentence
+        if len(run) == 1 and len(first) < 2:
+            continue
+        out.append((a, b, text[a:b]))
+    return out
+
+
+def initials(name: str) -> str:
+    """The acronym a name would have: "Halden-Orsini Fatigue Scale" -> hofs."""
+    parts = re.split(r"[\s\u2013-]+", name)
+    return "".join(p[0] for p in parts if p[:1].isupper()).lower()

@@ -4,7 +4,13 @@ What it does
     Binds each number to the words around it, in the claim and in the source. When the
     cited source gives the claim's value only in a passage that shares none of the claim's
     words, while another value in the sources sits next to exactly what the claim is about,
-    the claim has taken the number from the wrong place.
+    the claim has taken the number from the wrong place. Names and events weigh above other
+    words: a number the claim gives to one named scale, disorder or agency ("Halden Fatigue
+    Scale"), or to one event ("approved"), that the source gives only to a rival of the same
+    kind ("Orsini Fatigue Scale", "tested") while another of its numbers goes with the
+    claim's, is misplaced even when every other word is shared. A source sentence that names
+    no agent or name is read with the one or two sentences before it in its paragraph, or
+    with the title lines above it (a glossary box's term).
 
 Why
     "Remission in 35%" and "response maintained in 35%" are different findings. Moving a

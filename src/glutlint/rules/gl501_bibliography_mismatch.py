@@ -45,7 +45,24 @@ def _norm(field: str, value: str) -> str:
 
 
 def stated(raw: str) -> dict[str, str]:
-    """What a source text says about itself."""
+    """What a source text says about itself, from the project's memo when the same head was
+    read before (a bibliography of hundreds of sources made these searches add up)."""
+    from ..cache import code_key, key, memo
+
+    head = raw[:6000]
+    fm = FRONT_RE.match(raw)
+    k = key(code_key(__file__), head, fm.group(0) if fm else "")
+    return memo("stated").get(k, lambda: _stated(raw), lambda v: v, _is_stated)  # type: ignore[return-value]
+
+
+def _is_stated(value: object) -> dict[str, str] | None:
+    ok = isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
+    return value if ok else None  # type: ignore[return-value]
+
+
+def _stated(raw: str) -> dict[str, str]:
     out: dict[str, str] = {}
     head = raw[:6000]
     fm = FRONT_RE.match(raw)
@@ -54,8 +71,13 @@ def stated(raw: str) -> dict[str, str]:
             m = re.match(r"(doi|year|journal)\s*:\s*['\"]?(.+?)['\"]?\s*$", line)
             if m:
                 out[m.group(1)] = m.group(2)
-    for name, pat in (("doi", DOI_RE), ("pmid", PMID_RE), ("pmcid", PMCID_RE)):
-        m = pat.search(head)
+    has_doi = "doi" in head.lower()  # a substring test first: most texts lack some of these
+    for name, pat, present in (
+        ("doi", DOI_RE, has_doi),
+        ("pmid", PMID_RE, "PMID" in head),
+        ("pmcid", PMCID_RE, "PMCID" in head),
+    ):
+        m = pat.search(head) if present else None
         if m and name not in out:
             out[name] = m.group(1).rstrip(".")
     m = CITATION_LINE_RE.search(head)
