@@ -15,6 +15,7 @@ from glutlint.quantities import (
     KINDS,
     Quantity,
     date_parts,
+    may_hold_numbers,
     supported_by_any,
     supports,
 )
@@ -712,3 +713,42 @@ def test_a_count_of_people_is_not_a_duration_or_dose() -> None:
     assert not supports(patients, minutes)
     assert not supports(patients, dose)
     assert not supports(minutes, patients)
+
+
+# ---------------------------------------------------------------- the pre-check before extraction
+
+ROOT = SEEDS.parent
+
+
+def _lines_of_real_text() -> list[str]:
+    files = [*SEEDS.glob("*.txt"), *(ROOT / "manuscript").glob("*.md")]
+    files += [ROOT / "tests/claims/labelled.yaml", ROOT / "README.md"]
+    return [ln for f in files for ln in f.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_pre_check_never_hides_a_number_in_real_text() -> None:
+    """A line the pre-check calls number-free must give no quantity: every line of the seeds,
+    the manuscript, the labelled claims and the README."""
+    lines = _lines_of_real_text()
+    skipped = [ln for ln in lines if not may_hold_numbers(ln)]
+    assert len(skipped) > 200  # it does skip prose
+    assert [ln for ln in skipped if extract(ln)] == []
+
+
+_WORDS = [*NUMBER_WORDS, "half", "a third", "twice", "once", "thrice", "a decade", "twofold"]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_WORDS),
+            st.sampled_from(["patients", "weeks", "per", "a", "%", "mg", "-", "of", "and", "\n"]),
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ -.,()", max_size=12),
+        ),
+        max_size=12,
+    )
+)
+def test_the_pre_check_agrees_with_extraction(parts: list[str]) -> None:
+    text = " ".join(parts)
+    if not may_hold_numbers(text):
+        assert extract(text) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +118,8 @@ def _is_parse(value: object) -> bool:
 
 def _parse(text: str, shown: str) -> list[dict]:
     """Entries as plain data (key, type, line, fields, field_lines), in file order."""
+    import logging
+
     import bibtexparser
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)

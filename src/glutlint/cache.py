@@ -15,7 +15,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,6 +67,8 @@ def flush() -> None:
 
 def _write(file: Path, value: object) -> None:
     """Write atomically: a reader sees the old file or the new one, never half of one."""
+    import tempfile
+
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
@@ -111,8 +112,9 @@ def configure(folder: Path | None) -> None:
 class Memo:
     """A content-keyed table of small JSON values, one file per table.
 
-    `get(key, compute, encode, decode)`: `decode` turns a stored value back into the result
-    and returns None for anything malformed, which is then recomputed."""
+    `get(key, compute, encode, decode)`: `encode` returns None for a value not worth
+    storing; `decode` turns a stored value back into the result and returns None for
+    anything malformed, which is then recomputed."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -148,9 +150,12 @@ class Memo:
                 self.used[key] = raw
                 return value
         value = compute()
+        stored = encode(value)
+        if stored is None:  # a value JSON cannot hold is recomputed next time
+            return value
         if len(self.used) >= MEMO_LIMIT:  # a long editor session: keep memory bounded
             self.used.clear()
-        self.used[key] = encode(value)
+        self.used[key] = stored
         self.missed = True
         return value
 

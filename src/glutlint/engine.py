@@ -11,7 +11,7 @@ from .claims import Claim, claims_of
 from .config import Config
 from .diagnostics import ERROR, WARNING, Diagnostic, Finding, sort_key
 from .errors import InputError
-from .evidence import Verdict, check_claim
+from .evidence import Verdict, verdict_of
 from .manuscript import Document
 from .project import Project
 
@@ -43,7 +43,7 @@ class Context:
     @cached_property
     def verdicts(self) -> list[Verdict]:
         p = self.project
-        return [check_claim(c, p.indexes, p.lexicon, p.entries) for c in self.claims if c.cites]
+        return [verdict_of(c, p) for c in self.claims if c.cites]
 
     def doc_of(self, claim: Claim) -> Document:
         return next(d for d in self.documents if claim.sentence.block in d.blocks)

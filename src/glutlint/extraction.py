@@ -15,48 +15,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from .quantities import Quantity
+from .quantities import _DENOMINATORS, _ONES, _SCALES, _TENS, Quantity
 
 # --------------------------------------------------------------------------------------------
 # Number words
 # --------------------------------------------------------------------------------------------
-
-_ONES = [
-    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
-    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
-    *("eighteen", "nineteen"),
-]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 #: Cardinal number words and their values ("dozen" counts as 12).
 NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_ONES)}
 NUMBER_WORDS.update({w: 20 + 10 * i for i, w in enumerate(_TENS)})
 NUMBER_WORDS.update(_SCALES)
 NUMBER_WORDS["dozen"] = 12
-
-_DENOMINATORS: dict[str, int] = {
-    "half": 2,
-    "halves": 2,
-    "third": 3,
-    "thirds": 3,
-    "quarter": 4,
-    "quarters": 4,
-    "fourth": 4,
-    "fourths": 4,
-    "fifth": 5,
-    "fifths": 5,
-    "sixth": 6,
-    "sixths": 6,
-    "seventh": 7,
-    "sevenths": 7,
-    "eighth": 8,
-    "eighths": 8,
-    "ninth": 9,
-    "ninths": 9,
-    "tenth": 10,
-    "tenths": 10,
-}
 
 
 def parse_number_words(phrase: str) -> float | None:

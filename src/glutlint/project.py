@@ -6,6 +6,7 @@ only the manuscript is parsed again.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,7 @@ from . import lexicon as lexicon_module
 from .bibliography import Entry, load_bibliography
 from .cache import cached, code_key
 from .cache import configure as configure_cache
+from .cache import key as cache_key
 from .config import Config
 from .errors import InputError
 from .evidence import SourceIndex
@@ -71,6 +73,16 @@ class Project:
             config.facts, rel(config.facts) if config.facts else "", set(p.entries)
         )
         return p
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Everything outside a claim that its verdict depends on: the bibliography, every
+        source (their names feed the lexicon) and the lexicon file."""
+        parts = [json.dumps([e.key, e.fields]) for e in self.entries.values()]
+        parts += [f"{k}\0{self.config.rel(s.path)}\0{s.digest}" for k, s in self.sources.items()]
+        lexicon = self.config.lexicon
+        parts.append(lexicon.read_text(encoding="utf-8", errors="replace") if lexicon else "")
+        return cache_key(*parts)
 
     @cached_property
     def indexes(self) -> dict[str, SourceIndex]:

@@ -33,6 +33,7 @@ days") so that a diagnostic can underline the whole phrase.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -83,6 +84,56 @@ class Quantity:
 
 
 # --------------------------------------------------------------------------------------------
+# Number words (extraction reads them; the pre-check below must know every one)
+# --------------------------------------------------------------------------------------------
+
+_ONES = [
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen"),
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+_DENOMINATORS: dict[str, int] = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fourth": 4,
+    "fourths": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "sixths": 6,
+    "seventh": 7,
+    "sevenths": 7,
+    "eighth": 8,
+    "eighths": 8,
+    "ninth": 9,
+    "ninths": 9,
+    "tenth": 10,
+    "tenths": 10,
+}
+
+#: Words that can start a quantity besides digits and the cardinals above.
+_OTHER_TRIGGERS = ("dozen", "half", "twice", "once", "thrice", "decade")
+_MAYBE_NUMBER = re.compile(
+    r"[0-9]|fold|(?i:\b(?:"
+    + "|".join(sorted({*_ONES, *_TENS, *_SCALES, *_DENOMINATORS, *_OTHER_TRIGGERS}))
+    + r"))"
+)
+
+
+def may_hold_numbers(text: str) -> bool:
+    """False only when `text` has no digit and no number word: then `extract` finds nothing,
+    and a check need not load the extractor for it (tests hold the two to agreement)."""
+    return _MAYBE_NUMBER.search(text) is not None
+
+
+# --------------------------------------------------------------------------------------------
 # Extraction through the cache
 # --------------------------------------------------------------------------------------------
 
@@ -98,12 +149,14 @@ def numbers(text: str, skip_spans: Iterable[tuple[int, int]] = ()) -> list[Quant
     spans = sorted(skip_spans)
 
     def compute() -> list[Quantity]:
+        if not may_hold_numbers(text):
+            return []
         from .extraction import extract
 
         return extract(text, skip_spans=spans)
 
     k = key(code_key(*_CODE), text, repr(spans))
-    return memo("numbers").get(k, compute, _encode, _decode)  # type: ignore[return-value]
+    return memo("numbers").get(k, compute, _encode, decode_numbers)  # type: ignore[return-value]
 
 
 def source_numbers(text: str) -> list[Quantity]:
@@ -135,7 +188,8 @@ def _is_encoded(value: object) -> bool:
     )
 
 
-def _decode(raw: object) -> list[Quantity] | None:
+def decode_numbers(raw: object) -> list[Quantity] | None:
+    """Quantities from their stored form, or None when it is not the shape `_encode` writes."""
     return [Quantity(*q) for q in raw] if _is_encoded(raw) else None  # type: ignore[union-attr]
 
 

@@ -19,19 +19,20 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .textio import MAX_BYTES
 from .yamlfile import yaml_error
+
+if TYPE_CHECKING:
+    import yaml
 
 #: Bump when normalisation changes, so cached texts from older rules are not reused.
 NORMALISER_VERSION = "1"
@@ -94,6 +95,43 @@ def load_sidecar(path: Path) -> dict[str, SourceSettings]:
     except OSError as exc:
         raise InputError(path, None, f"cannot read sources sidecar: {exc.strerror}") from None
     text = decode_text(data, path)
+    from .cache import code_key, key, memo
+
+    settings = memo("sidecar").get(
+        key(code_key(__file__), text),
+        lambda: _sidecar_now(text, path),
+        _encode_sidecar,
+        _decode_sidecar,
+    )
+    for s in settings.values():  # type: ignore[union-attr]
+        s.origin = path
+    return settings  # type: ignore[return-value]
+
+
+def _encode_sidecar(value: object) -> object:
+    return {
+        k: [s.kind, [list(r) for r in s.exclude], s.exclude_at]
+        for k, s in value.items()  # type: ignore[union-attr]
+    }
+
+
+def _decode_sidecar(raw: object) -> dict[str, SourceSettings] | None:
+    out: dict[str, SourceSettings] = {}
+    try:
+        for k, (kind, exclude, exclude_at) in raw.items():  # type: ignore[union-attr]
+            ranges = [(a, b) for a, b in exclude]
+            ints = [x for r in ranges for x in r] + list(exclude_at)
+            if not (isinstance(k, str) and isinstance(kind, str) and set(map(type, ints)) <= {int}):
+                return None
+            out[k] = SourceSettings(kind, ranges, exclude_at=list(exclude_at))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return out
+
+
+def _sidecar_now(text: str, path: Path) -> dict[str, SourceSettings]:
+    import yaml
+
     try:
         loader = yaml.SafeLoader(text)
     except yaml.YAMLError as exc:
@@ -120,6 +158,8 @@ def load_sidecar(path: Path) -> dict[str, SourceSettings]:
 
 def _scalar(node: yaml.Node, loader: yaml.SafeLoader, path: Path) -> object:
     """The Python value of a scalar node (str, int, None, ...); collections are rejected."""
+    import yaml
+
     if not isinstance(node, yaml.ScalarNode):
         raise InputError(path, _node_line(node), "expected a single value here")
     try:
@@ -135,6 +175,8 @@ def _scalar(node: yaml.Node, loader: yaml.SafeLoader, path: Path) -> object:
 def _sidecar_from_node(
     root: yaml.Node, loader: yaml.SafeLoader, path: Path
 ) -> dict[str, SourceSettings]:
+    import yaml
+
     if not isinstance(root, yaml.MappingNode):
         raise InputError(
             path, _node_line(root), "the sources sidecar must map bibliography keys to settings"
@@ -158,6 +200,8 @@ def _sidecar_from_node(
 def _settings_from_node(
     key: str, node: yaml.Node, loader: yaml.SafeLoader, path: Path
 ) -> SourceSettings:
+    import yaml
+
     settings = SourceSettings(origin=path)
     if isinstance(node, yaml.ScalarNode) and _scalar(node, loader, path) is None:
         return settings  # `key:` with nothing under it: defaults
@@ -187,6 +231,8 @@ def _settings_from_node(
 def _read_excludes(
     key: str, node: yaml.Node, loader: yaml.SafeLoader, path: Path, settings: SourceSettings
 ) -> None:
+    import yaml
+
     if isinstance(node, yaml.ScalarNode) and _scalar(node, loader, path) is None:
         return
     if not isinstance(node, yaml.SequenceNode):
@@ -683,7 +729,7 @@ class SourceText:
         settings = settings or SourceSettings()
         _check_ranges(key, path, raw, settings)
         text, line_map = normalise(raw, settings.excluded_lines())
-        return cls(key, path, raw, settings.kind, text, line_map)
+        return cls(key, path, raw, settings.kind, text, line_map, digest=_cache_key(data, settings))
 
     @cached_property
     def text_lower(self) -> str:
@@ -802,6 +848,8 @@ def _cache_write(file: Path, text: str, line_map: LineMap) -> None:
     }
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

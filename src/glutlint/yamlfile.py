@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .textio import read_text
+
+if TYPE_CHECKING:
+    import yaml
 
 
 class LineDict(dict):
@@ -24,24 +27,32 @@ class LineList(list):
     line: int = 0
 
 
-_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's scanner is ~10x faster
+@functools.cache
+def _loader_class() -> type:
+    """SafeLoader (no tags that run code) whose mappings and lists carry line numbers.
+
+    Built on first use: a check whose YAML all comes from the cache never imports PyYAML."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's scanner is ~10x faster
+
+    class Loader(base):  # type: ignore[valid-type,misc]
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+            """Name the line of a value its tag cannot hold (`!!int ""`), not the document's."""
+            try:
+                return super().construct_object(node, deep=deep)
+            except (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError):
+                tag = str(node.tag).rsplit(":", 1)[-1]
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"cannot read {node.value!r} as {tag}", node.start_mark
+                ) from None
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+    return Loader
 
 
-class _Loader(_BASE):  # type: ignore[valid-type,misc]
-    """SafeLoader (no tags that run code) whose mappings and lists carry line numbers."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
-        """Name the line of a value its tag cannot hold (`!!int ""`), not the document's."""
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError):
-            tag = str(node.tag).rsplit(":", 1)[-1]
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {node.value!r} as {tag}", node.start_mark
-            ) from None
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+def _mapping(loader: yaml.Loader, node: yaml.MappingNode) -> LineDict:
     d = LineDict()
     d.line = node.start_mark.line + 1
     d.key_lines = {}
@@ -58,14 +69,11 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return d
 
 
-def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+def _sequence(loader: yaml.Loader, node: yaml.SequenceNode) -> LineList:
     out = LineList(loader.construct_object(n, deep=True) for n in node.value)
     out.line = node.start_mark.line + 1
     return out
 
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 MAX_NODES = 100_000
 
@@ -78,6 +86,8 @@ def load_yaml(path: Path, shown: str) -> object:
 
 def yaml_error(exc: yaml.YAMLError, shown: str, text: str, first_line: int = 1) -> InputError:
     """One line for any PyYAML error, with the line it happened on when it can be known."""
+    import yaml
+
     line = None
     if isinstance(exc, yaml.reader.ReaderError):
         line = text[: exc.position].count("\n") + first_line
@@ -92,10 +102,100 @@ def yaml_error(exc: yaml.YAMLError, shown: str, text: str, first_line: int = 1) 
 
 
 def loads_yaml(text: str, shown: str, first_line: int = 1) -> object:
-    """Load YAML `text` safely; `first_line` is the file line the text starts on."""
+    """Load YAML `text` safely; `first_line` is the file line the text starts on.
+
+    Through the project's memo: ledger, lexicon and front matter change far less often than
+    they are read. Errors are never stored, so a bad file fails the same way every time."""
+    from .cache import code_key, key, memo
+
+    tree = memo("yaml").get(
+        key(code_key(__file__), str(first_line), text),
+        lambda: _loads_now(text, shown, first_line),
+        _encode_tree,
+        _decode_tree,
+    )
+    return None if tree is _NULL else tree
+
+
+class _NotJSON(Exception):
+    pass
+
+
+def _encode_tree(value: object) -> object:
+    """The loaded tree with its lines as JSON; None when a value JSON cannot hold (a date)."""
+
+    def enc(x: object) -> object:
+        if isinstance(x, LineDict):
+            return {"d": [[k, enc(v)] for k, v in x.items()], "l": x.line, "k": x.key_lines}
+        if isinstance(x, LineList):
+            return {"a": [enc(v) for v in x], "l": x.line}
+        if x is None or type(x) in (str, bool, int, float):
+            return {"v": x}
+        kind = type(x).__name__  # YAML timestamps: dates in a ledger, a front matter date
+        if kind in ("date", "datetime") and type(x).__module__ == "datetime":
+            return {kind: x.isoformat()}  # type: ignore[attr-defined]
+        raise _NotJSON
+
+    try:
+        return {"tree": enc(value)}
+    except (_NotJSON, RecursionError):
+        return None
+
+
+def _decode_tree(raw: object) -> object:
+    """A stored tree, or None (the memo's "absent") when it is malformed. A stored document
+    that is itself null decodes to the _NULL marker."""
+
+    def dec(x: object) -> object:
+        if not isinstance(x, dict):
+            raise ValueError
+        if "date" in x or "datetime" in x:
+            import datetime as dt
+
+            kind = "date" if "date" in x else "datetime"
+            if not isinstance(x[kind], str):
+                raise ValueError
+            return getattr(dt, kind).fromisoformat(x[kind])
+        if "v" in x:
+            v = x["v"]
+            if v is not None and type(v) not in (str, bool, int, float):
+                raise ValueError
+            return v
+        line = x.get("l")
+        if type(line) is not int:
+            raise ValueError
+        if "a" in x:
+            out = LineList(dec(v) for v in x["a"])
+            out.line = line
+            return out
+        d = LineDict()
+        d.line = line
+        kl = x["k"]
+        if not isinstance(kl, dict) or not all(type(n) is int for n in kl.values()):
+            raise ValueError
+        d.key_lines = dict(kl)
+        for k, v in x["d"]:
+            if not isinstance(k, str):
+                raise ValueError
+            d[k] = dec(v)
+        return d
+
+    try:
+        tree = dec(raw["tree"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError, RecursionError):
+        return None
+    return _NULL if tree is None else tree
+
+
+_NULL = LineDict()  # never returned: see loads_yaml
+
+
+def _loads_now(text: str, shown: str, first_line: int) -> object:
+    import yaml
+
     loader = None
     try:
-        loader = _Loader(text)
+        loader = _loader_class()(text)
         node = loader.get_single_node()
         if node is None:
             return None
@@ -118,6 +218,8 @@ def loads_yaml(text: str, shown: str, first_line: int = 1) -> object:
 
 def _guard(root: yaml.Node, shown: str) -> None:
     """Refuse alias bombs: count nodes as expanded, through aliases, before constructing."""
+    import yaml
+
     seen = 0
     stack = [root]
     while stack:
