@@ -114,3 +114,17 @@ def test_a_warm_check_does_not_load_the_number_extractor(seeded: Project) -> Non
     assert "glutlint.extraction" in cold.stderr and "bibtexparser" in cold.stderr
     for module in ("glutlint.extraction", "bibtexparser", "markdown_it", "yaml"):
         assert f" {module}\n" not in warm.stderr, module
+
+
+def test_a_changed_source_is_seen_and_matches_a_check_without_cache(seeded: Project) -> None:
+    """Verdicts, numbers and the learned lexicon are keyed by the sources' content: a source
+    that now says something else changes the verdict, exactly as a check from nothing."""
+    seeded.write("manuscript/a.md", TWO_CLAIMS)
+    assert _cold(seeded) == []
+    seed = next((seeded.root / "seeds").glob("000_*.txt"))
+    text = seed.read_text(encoding="utf-8")
+    assert text.count("2019") >= 1
+    seed.write_text(text.replace("2019", "2017"), encoding="utf-8")
+    changed = _json(seeded)
+    assert "GL201" in {d["code"] for d in changed}
+    assert changed == _cold(seeded)

@@ -74,7 +74,7 @@ def _write(file: Path, value: object) -> None:
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(value, fh, ensure_ascii=False)
+                fh.write(json.dumps(value, ensure_ascii=False))  # C encoder; dump() is not
             os.replace(tmp, file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -54,13 +54,20 @@ class Config:
     output: Path | None = None
     cache: bool = True
 
+    _shown: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
     def rel(self, path: Path | str) -> str:
-        """A path as users should see it: relative to the project root when inside it."""
-        p = Path(path)
-        try:
-            return p.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        """A path as users should see it: relative to the project root when inside it.
+        Remembered per path: resolving walks the file system, and a check asks for
+        every source's path several times."""
+        shown = self._shown.get(str(path))
+        if shown is None:
+            try:
+                shown = Path(path).resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                shown = str(path)
+            self._shown[str(path)] = shown
+        return shown
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -131,6 +131,20 @@ class Lexicon:
         found.sort()
         return found
 
+    def learned_state(self) -> dict:
+        """The alias groups and corpus agents, as JSON (all names are folded strings)."""
+        return {
+            "groups": {c: sorted(m) for c, m in sorted(self.groups.items())},
+            "corpus": sorted(self.corpus_agents),
+        }
+
+    def restore(self, state: dict) -> None:
+        """Take the groups and corpus agents of a `learned_state`."""
+        self.groups = {c: set(m) for c, m in state["groups"].items()}
+        self.canonical = {m: c for c, ms in self.groups.items() for m in ms}
+        self.corpus_agents = set(state["corpus"])
+        self.__dict__.pop("agent_re", None)
+
     def learn(self, scans: list[dict]) -> None:
         """Learn alias pairs and drug-like names from what `scan` found in each source.
 
@@ -145,6 +159,19 @@ class Lexicon:
             words.update(found["words"])
         self.corpus_agents.update(self.drug_words(sorted(words)))
         self.__dict__.pop("agent_re", None)
+
+
+def is_learned_state(value: object) -> bool:
+    """A cached `learned_state` has its shape (a damaged cache file is recomputed)."""
+    if not isinstance(value, dict):
+        return False
+    groups, corpus = value.get("groups"), value.get("corpus")
+    return (
+        isinstance(groups, dict)
+        and all(isinstance(m, list) and set(map(type, m)) <= {str} for m in groups.values())
+        and isinstance(corpus, list)
+        and set(map(type, corpus)) <= {str}
+    )
 
 
 def scan(text: str) -> dict:

@@ -20,7 +20,7 @@ from .config import Config
 from .errors import InputError
 from .evidence import SourceIndex
 from .ledger import Ledger, load_ledger
-from .lexicon import Lexicon, is_scan, load_lexicon, scan
+from .lexicon import Lexicon, is_learned_state, is_scan, load_lexicon, scan
 from .manuscript import Document, parse
 from .sources import SourceSettings, SourceText, load_sidecar, load_source
 from .textio import read_text
@@ -62,17 +62,34 @@ class Project:
                 )
             p.sources[key] = load_source(key, entry.file, p.settings.get(key), cache)
         p.lexicon = load_lexicon(config.lexicon, rel(config.lexicon) if config.lexicon else "")
-        code = code_key(lexicon_module.__file__)
-        p.lexicon.learn(
-            [
-                cached(cache, f"scan-{code}-{s.digest}", lambda s=s: scan(s.text), is_scan)
-                for s in p.sources.values()
-            ]
-        )
+        p.lexicon = p._learned(cache)
         p.ledger = load_ledger(
             config.facts, rel(config.facts) if config.facts else "", set(p.entries)
         )
         return p
+
+    def _learned(self, cache: Path | None) -> Lexicon:
+        """The lexicon with what every source teaches it. What is learned depends only on
+        the lexicon and the sources, so the result is kept under a key of both: a check
+        with hundreds of sources then reads one file, not one per source."""
+        code = code_key(lexicon_module.__file__)
+        lex = self.lexicon
+        lex_file = self.config.lexicon
+        lex_text = lex_file.read_text(encoding="utf-8", errors="replace") if lex_file else ""
+        k = cache_key(code, lex_text, *(f"{k}\0{s.digest}" for k, s in self.sources.items()))
+
+        def learn() -> dict:
+            lex.learn(
+                [
+                    cached(cache, f"scan-{code}-{s.digest}", lambda s=s: scan(s.text), is_scan)
+                    for s in self.sources.values()
+                ]
+            )
+            return lex.learned_state()
+
+        state = cached(cache, f"learned-{k}", learn, is_learned_state)
+        lex.restore(state)  # type: ignore[arg-type]
+        return lex
 
     @cached_property
     def fingerprint(self) -> str:

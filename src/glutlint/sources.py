@@ -853,7 +853,7 @@ def _cache_write(file: Path, text: str, line_map: LineMap) -> None:
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh, ensure_ascii=False)
+                fh.write(json.dumps(doc, ensure_ascii=False))  # C encoder; dump() is not
             os.replace(tmp, file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
