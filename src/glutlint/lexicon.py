@@ -64,6 +64,11 @@ class Lexicon:
     indications: dict[str, list[str]] = field(default_factory=dict)
     not_agents: set[str] = field(default_factory=set)
     corpus_agents: set[str] = field(default_factory=set)
+    #: Identifies the file and everything learned (set by the project); "" for none.
+    fingerprint: str = ""
+    _agents_seen: dict[str, list[tuple[int, int, str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def add_group(self, names: list[str]) -> None:
         """Merge names into one alias group (union of any groups they already belong to)."""
@@ -79,6 +84,7 @@ class Lexicon:
         for m in self.groups[canon]:
             self.canonical[m] = canon
         self.__dict__.pop("agent_re", None)
+        self._agents_seen.clear()
 
     def aliases(self, name: str) -> set[str]:
         f = fold(name)
@@ -114,7 +120,29 @@ class Lexicon:
         return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-]|-\w)", re.IGNORECASE)
 
     def agents_in(self, text: str) -> list[tuple[int, int, str]]:
-        """Agent mentions (start, end, canonical name) in `text`, longest names first."""
+        """Agent mentions (start, end, canonical name) in `text`, longest names first.
+
+        Asked of every sentence by several rules; answered once per text, and from the
+        project's memo when the lexicon (`fingerprint`) and the text are the same as before."""
+        found = self._agents_seen.get(text)
+        if found is None:
+            if self.fingerprint:
+                from .cache import key, memo
+
+                found = memo("agents").get(  # type: ignore[assignment]
+                    key(self.fingerprint, text),
+                    lambda: self._agents_now(text),
+                    lambda v: [list(x) for x in v],  # type: ignore[union-attr]
+                    _decode_agents,
+                )
+            else:
+                found = self._agents_now(text)
+            if len(self._agents_seen) > 50_000:  # a long editor session: stay bounded
+                self._agents_seen.clear()
+            self._agents_seen[text] = found  # type: ignore[assignment]
+        return list(found)  # type: ignore[arg-type]
+
+    def _agents_now(self, text: str) -> list[tuple[int, int, str]]:
         t = text.replace("\u2013", "-").replace("®", " ")
         found: list[tuple[int, int, str]] = []
         taken: list[tuple[int, int]] = []
@@ -144,6 +172,7 @@ class Lexicon:
         self.canonical = {m: c for c, ms in self.groups.items() for m in ms}
         self.corpus_agents = set(state["corpus"])
         self.__dict__.pop("agent_re", None)
+        self._agents_seen.clear()
 
     def learn(self, scans: list[dict]) -> None:
         """Learn alias pairs and drug-like names from what `scan` found in each source.
@@ -159,6 +188,16 @@ class Lexicon:
             words.update(found["words"])
         self.corpus_agents.update(self.drug_words(sorted(words)))
         self.__dict__.pop("agent_re", None)
+        self._agents_seen.clear()
+
+
+def _decode_agents(raw: object) -> list[tuple[int, int, str]] | None:
+    try:
+        out = [(a, b, n) for a, b, n in raw]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    ok = all(type(a) is int and type(b) is int and type(n) is str for a, b, n in out)
+    return out if ok else None
 
 
 def is_learned_state(value: object) -> bool:

@@ -89,6 +89,7 @@ class Project:
 
         state = cached(cache, f"learned-{k}", learn, is_learned_state)
         lex.restore(state)  # type: ignore[arg-type]
+        lex.fingerprint = k
         return lex
 
     @cached_property
