@@ -12,20 +12,25 @@ edit re-analyses only the blocks it touched and a check reads one file, not hund
 from __future__ import annotations
 
 import functools
-import hashlib
+
+try:  # the builtin module: hashlib would load OpenSSL, a start-up cost for one hash
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - Pythons built without it
+    from hashlib import sha256
 import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 VERSION = "1"
+CACHE_DIR = ".glutlint_cache"  # in the project root; everything in it is safe to delete
 _PENDING: dict[Path, object] = {}
 _FOLDER: list[Path | None] = [None]  # where memos live; set by the project that is loaded
 MEMO_LIMIT = 20000  # entries kept per memo file: the ones used last, then older ones
 
 
 def key(*parts: str) -> str:
-    h = hashlib.sha256(VERSION.encode())
+    h = sha256(VERSION.encode())
     for part in parts:
         h.update(b"\0" + part.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
@@ -54,6 +59,11 @@ def cached(
     value = compute()
     _PENDING[file] = value
     return value
+
+
+def put(file: Path, value: object) -> None:
+    """Queue `value` to be written as `file` when the command succeeds."""
+    _PENDING[file] = value
 
 
 def flush() -> None:
@@ -92,7 +102,7 @@ def folder() -> Path | None:
 def code_key(*module_files: str) -> str:
     """A digest of the code that computes a cached value, so an upgrade (or an edit during
     development) never reads a value the old code computed."""
-    h = hashlib.sha256()
+    h = sha256()
     for f in module_files:
         try:
             h.update(Path(f).read_bytes())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,12 +76,45 @@ def find_pyproject(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                text = candidate.read_text(encoding="utf-8")
+                if "glutlint" not in text:  # no need to parse what cannot hold the table
+                    continue
+                data = read_toml(candidate, text)
+            except (ValueError, UnicodeDecodeError):  # TOMLDecodeError is a ValueError
                 continue
-            if "glutlint" in data.get("tool", {}):
+            tool = data.get("tool", {})
+            if isinstance(tool, dict) and "glutlint" in tool:
                 return candidate
     return None
+
+
+def read_toml(path: Path, text: str) -> dict:
+    """`tomllib.loads(text)`, kept in the project's cache beside `path`: parsing TOML costs
+    more than the rest of a cached check's start-up. Not kept when the table says
+    `cache = false`, or holds values JSON cannot (TOML dates)."""
+    import json
+
+    from .cache import CACHE_DIR, key, put
+
+    file = path.parent / CACHE_DIR / f"toml-{key(text)}.json"
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            return data
+    except (OSError, ValueError, RecursionError):
+        pass
+    import tomllib
+
+    data = tomllib.loads(text)
+    tool = data.get("tool")
+    conf = tool.get("glutlint") if isinstance(tool, dict) else None
+    if isinstance(conf, dict) and conf.get("cache", True) is not False:
+        try:
+            json.dumps(data)
+        except (TypeError, ValueError):
+            return data
+        put(file, data)
+    return data
 
 
 def _str_list(value: object, key: str, path: Path) -> list[str]:
@@ -112,8 +144,8 @@ def load_config(start: Path | None = None) -> Config:
     if pyproject is None:
         raise InputError(None, None, "no pyproject.toml with [tool.glutlint] found here or above")
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+        data = read_toml(pyproject, pyproject.read_text(encoding="utf-8"))
+    except ValueError as exc:  # tomllib.TOMLDecodeError
         raise InputError(pyproject, getattr(exc, "lineno", None), f"invalid TOML: {exc}") from None
     conf = data["tool"]["glutlint"]
     if not isinstance(conf, dict):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import lexicon as lexicon_module
 from .bibliography import Entry, load_bibliography
-from .cache import cached, code_key
+from .cache import CACHE_DIR, cached, code_key
 from .cache import configure as configure_cache
 from .cache import key as cache_key
 from .config import Config
@@ -24,8 +24,6 @@ from .lexicon import Lexicon, is_learned_state, is_scan, load_lexicon, scan
 from .manuscript import Document, parse
 from .sources import SourceSettings, SourceText, load_sidecar, load_source
 from .textio import read_text
-
-CACHE_DIR = ".glutlint_cache"  # normalised sources, keyed by content: safe to delete
 
 
 @dataclass

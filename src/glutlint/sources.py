@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import codecs
-import hashlib
 import json
 import os
 import re
@@ -806,7 +805,7 @@ def _read_source(path: Path) -> bytes:
 
 
 def _cache_key(data: bytes, settings: SourceSettings) -> str:
-    from .cache import code_key
+    from .cache import code_key, sha256
 
     head = json.dumps(
         {
@@ -817,7 +816,7 @@ def _cache_key(data: bytes, settings: SourceSettings) -> str:
         },
         sort_keys=True,
     )
-    return hashlib.sha256(head.encode() + b"\0" + data).hexdigest()
+    return sha256(head.encode() + b"\0" + data).hexdigest()
 
 
 def _cache_read(file: Path) -> tuple[str, LineMap] | None:
