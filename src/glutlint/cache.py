@@ -76,18 +76,22 @@ def flush() -> None:
 
 
 def _write(file: Path, value: object) -> None:
-    """Write atomically: a reader sees the old file or the new one, never half of one."""
-    import tempfile
-
+    """Write atomically: a reader sees the old file or the new one, never half of one. The
+    temporary name is this process's own, opened exclusively (no tempfile import)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)  # the C encoder; json.dump() is not
+    except (TypeError, ValueError, RecursionError):
+        return  # not JSON: kept in memory only
+    tmp = file.with_name(f".tmp-{os.getpid()}-{file.name}")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
+        tmp.unlink(missing_ok=True)  # left by a process of the same id that was killed
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(value, ensure_ascii=False))  # C encoder; dump() is not
+            with tmp.open("x", encoding="utf-8") as fh:
+                fh.write(text)
             os.replace(tmp, file)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
     except OSError:
         pass
