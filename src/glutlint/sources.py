@@ -805,7 +805,7 @@ def _read_source(path: Path) -> bytes:
 
 
 def _cache_key(data: bytes, settings: SourceSettings) -> str:
-    from .cache import code_key, sha256
+    from .cache import code_key, digest
 
     head = json.dumps(
         {
@@ -816,7 +816,9 @@ def _cache_key(data: bytes, settings: SourceSettings) -> str:
         },
         sort_keys=True,
     )
-    return sha256(head.encode() + b"\0" + data).hexdigest()
+    h = digest(head.encode() + b"\0")
+    h.update(data)
+    return h.hexdigest()
 
 
 def _cache_read(file: Path) -> tuple[str, LineMap] | None:
