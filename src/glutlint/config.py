@@ -61,10 +61,16 @@ class Config:
         every source's path several times."""
         shown = self._shown.get(str(path))
         if shown is None:
-            try:
-                shown = Path(path).resolve().relative_to(self.root).as_posix()
+            p = Path(path)
+            try:  # an absolute path already under the (resolved) root needs no file system
+                if not p.is_absolute() or ".." in p.parts:
+                    raise ValueError
+                shown = p.relative_to(self.root).as_posix()
             except ValueError:
-                shown = str(path)
+                try:
+                    shown = p.resolve().relative_to(self.root).as_posix()
+                except ValueError:
+                    shown = str(path)
             self._shown[str(path)] = shown
         return shown
 

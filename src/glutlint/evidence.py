@@ -240,10 +240,23 @@ class SourceIndex:
         if name in self._name_spans:
             return (self._name_spans[name] or [None])[0]
         if name not in self._first_spans:
-            words = name.split()
-            rx = self._name_re(name) if words and words[0] in self.lower else None
-            m = rx.search(self.lower) if rx else None
-            self._first_spans[name] = (m.start(), m.end()) if m else None
+
+            def search() -> list[int]:
+                words = name.split()
+                rx = self._name_re(name) if words and words[0] in self.lower else None
+                m = rx.search(self.lower) if rx else None
+                return [m.start(), m.end()] if m else []
+
+            digest = self.source.digest
+            if digest:  # from the memo: the source's text need not even be read
+                from . import sources
+                from .cache import code_key, key, memo
+
+                k = key(code_key(__file__, sources.__file__), digest, name)
+                found = memo("mentions").get(k, search, list, _decode_span)
+            else:
+                found = search()
+            self._first_spans[name] = (found[0], found[1]) if found else None  # type: ignore[index]
         return self._first_spans[name]
 
     def mentions(self, names: set[str], near: int | None = None) -> tuple[int, int] | None:
@@ -547,6 +560,11 @@ def _claim_words(claim: Claim, q: Quantity) -> dict[str, tuple[int, bool]]:
         if word not in words or (owned, -dist) > (words[word][1], -words[word][0]):
             words[word] = (dist, owned)
     return words
+
+
+def _decode_span(raw: object) -> list[int] | None:
+    ok = isinstance(raw, list) and len(raw) in (0, 2) and all(type(x) is int for x in raw)
+    return raw if ok else None  # type: ignore[return-value]
 
 
 def verdict_of(claim: Claim, project: Project) -> Verdict:
