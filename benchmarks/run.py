@@ -45,14 +45,9 @@ PROFILES = [(10, 5), (1, 500)]
 CITED_SYNTHETIC = 10  # synthetic sources cited in the manuscript (the same at 50 and 500)
 SEED = 20261126
 
-PYPROJECT = """\
-[tool.glutlint]
-manuscript = "manuscript"
-bibliography = "refs/references.bib"
-sources = "seeds/sources.yaml"
-facts = "refs/facts.yaml"
-lexicon = "refs/lexicon.yaml"
-"""
+#: The repository's own `[tool.glutlint]` table: every project made here has our layout.
+_OWN = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+PYPROJECT = re.search(r"^\[tool\.glutlint\]\n(?:(?!\[).*\n)*", _OWN, re.M).group()  # type: ignore[union-attr]
 
 
 # ------------------------------------------------------------------------ synthetic projects

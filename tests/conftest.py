@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import signal
 import textwrap
@@ -40,14 +41,9 @@ def run_cli(args: list[str], cwd: Path) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
-PYPROJECT = """\
-[tool.glutlint]
-manuscript = "manuscript"
-bibliography = "refs/references.bib"
-sources = "seeds/sources.yaml"
-facts = "refs/facts.yaml"
-lexicon = "refs/lexicon.yaml"
-"""
+#: The repository's own `[tool.glutlint]` table: every project made here has our layout.
+_OWN = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+PYPROJECT = re.search(r"^\[tool\.glutlint\]\n(?:(?!\[).*\n)*", _OWN, re.M).group()  # type: ignore[union-attr]
 
 
 class Hang(BaseException):

@@ -213,10 +213,11 @@ class SourceIndex:
     def _name_spans(self) -> dict[str, list[tuple[int, int]]]:
         return {}
 
-    @staticmethod
-    def _name_re(name: str) -> re.Pattern[str] | None:
+    def _name_re(self, name: str) -> re.Pattern[str] | None:
+        """The pattern of a folded name, or None when its first word is not in this source
+        at all (a substring test rules most sources out without a regex)."""
         words = name.split()
-        if not words:
+        if not words or words[0] not in self.lower:
             return None
         pattern = r"\s+".join(re.escape(w) for w in words)
         return re.compile(rf"(?<![\w]){pattern}(?![\w])")
@@ -225,7 +226,7 @@ class SourceIndex:
         """Every mention of one folded name, computed once per source."""
         spans = self._name_spans.get(name)
         if spans is None:
-            rx = self._name_re(name) if name.split()[:1] and name.split()[0] in self.lower else None
+            rx = self._name_re(name)
             spans = [(m.start(), m.end()) for m in rx.finditer(self.lower)] if rx else []
             self._name_spans[name] = spans
         return spans
@@ -242,8 +243,7 @@ class SourceIndex:
         if name not in self._first_spans:
 
             def search() -> list[int]:
-                words = name.split()
-                rx = self._name_re(name) if words and words[0] in self.lower else None
+                rx = self._name_re(name)
                 m = rx.search(self.lower) if rx else None
                 return [m.start(), m.end()] if m else []
 

@@ -20,7 +20,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -716,7 +716,7 @@ class SourceText:
         return self._loaded()[1]
 
     def __repr__(self) -> str:
-        return f"SourceText({self.key!r}, {self.path.name!r}, {len(self.text)} chars)"
+        return f"SourceText({self.key!r}, {self.path.name!r}, {len(self.raw)} chars)"
 
     @classmethod
     def from_bytes(
@@ -895,33 +895,3 @@ def load_source(
         return cached
 
     return SourceText(key, path, raw, settings.kind, load=load, digest=digest)
-
-
-class SourceIndex(Mapping[str, SourceText]):
-    """Source texts by bibliography key (read-only mapping)."""
-
-    def __init__(self, texts: Mapping[str, SourceText] | None = None) -> None:
-        self._texts: dict[str, SourceText] = dict(texts or {})
-
-    def __getitem__(self, key: str) -> SourceText:
-        return self._texts[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._texts)
-
-    def __len__(self) -> int:
-        return len(self._texts)
-
-    def __repr__(self) -> str:
-        return f"SourceIndex({sorted(self._texts)})"
-
-
-def load_index(
-    entries: Mapping[str, Path],
-    sidecar: Mapping[str, SourceSettings],
-    cache_dir: Path | None = None,
-) -> SourceIndex:
-    """Load every source named in `entries` (key -> file) with its sidecar settings."""
-    return SourceIndex(
-        {key: load_source(key, path, sidecar.get(key), cache_dir) for key, path in entries.items()}
-    )

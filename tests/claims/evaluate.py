@@ -17,6 +17,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -36,16 +37,9 @@ CLAIM_CODES = ("GL102", "GL201", "GL202", "GL203", "GL301", "GL401")
 IGNORED = ("GL6", "GL103")
 #: The first line of the manuscript; cases start after it.
 HEADING = "# Labelled claims"
-
-PYPROJECT = """\
-[tool.glutlint]
-manuscript = "manuscript"
-bibliography = "refs/references.bib"
-sources = "seeds/sources.yaml"
-facts = "refs/facts.yaml"
-lexicon = "refs/lexicon.yaml"
-ignore = [{ignore}]
-"""
+#: The repository's own `[tool.glutlint]` table: the temporary project has our layout.
+_OWN = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+PYPROJECT = re.search(r"^\[tool\.glutlint\]\n(?:(?!\[).*\n)*", _OWN, re.M).group()  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -181,7 +175,7 @@ def make_project(dest: Path, text: str) -> Path:
     (dest / "manuscript").mkdir()
     (dest / "manuscript" / "cases.md").write_text(text, encoding="utf-8")
     ignore = ", ".join(f'"{c}"' for c in IGNORED)
-    (dest / "pyproject.toml").write_text(PYPROJECT.format(ignore=ignore), encoding="utf-8")
+    (dest / "pyproject.toml").write_text(PYPROJECT + f"ignore = [{ignore}]\n", encoding="utf-8")
     return dest
 
 

@@ -7,7 +7,7 @@ What it does
     43.2%, "fewer than 2%" by 1.7%, "71%" by "Seventy-one percent". A year equal to a cited
     source's publication year is supported ("a 2022 review [@orsini2022]"). Several citations
     support a claim together. Figure, table and section numbers, citation locators and digits
-    inside names (NR2B, 5-HT, AXS-05) are not values.
+    inside names (a gene like APOE4, a compound code like VLS-201) are not values.
 
     The message names the value, the cited keys, and the closest value the sources give, with
     its file and line.
