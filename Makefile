@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup check build report test lint bench clean
+.PHONY: all setup check build report test lint bench eval clean
 
 all: check build report
 
@@ -30,6 +30,15 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# Precision on text written by others (Citation-Integrity, train split, in ../shared) and on
+# the labelled set of claims about our own sources.
+REALWORLD ?= ../shared/realworld
+eval: $(STAMP)
+	$(BIN)/python $(REALWORLD)/citint_eval.py --glutlint "$(abspath $(BIN))/glutlint" \
+	  --claims $(REALWORLD)/citation-integrity-train/claims_train.jsonl \
+	  --corpus $(REALWORLD)/citation-integrity-train/corpus_train.jsonl
+	$(BIN)/python tests/claims/evaluate.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

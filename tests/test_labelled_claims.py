@@ -27,7 +27,7 @@ def _load_evaluate() -> ModuleType:
 
 
 evaluate = _load_evaluate()
-MECHANISMS = ("GL102", "GL201", "GL202", "GL203", "GL301", "GL401")
+MECHANISMS = evaluate.CLAIM_CODES
 
 
 @pytest.fixture(scope="module")

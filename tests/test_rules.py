@@ -765,4 +765,128 @@ def test_explain_lists_every_rule(tmp_path: Path) -> None:
     assert r.code == 0
     listed = [line.split()[0] for line in r.out.splitlines() if line.strip()]
     assert listed == list(REGISTRY)
-    assert len(listed) == 19
+
+
+# ---------------------------------------------------------------------------------------------
+# Partial sources, what a citation covers, numbers that are not claims (text written here)
+# ---------------------------------------------------------------------------------------------
+
+_SOURCE = """\
+Velostatin in mixed dyslipidaemia: a randomised trial
+Velostatin lowered LDL cholesterol by 38% over 12 weeks.
+Myalgia was reported by 12% of patients taking velostatin.
+Enrolment ran in 1994, 1995, 1996, 1997, and 1998.
+"""
+
+
+def _small(tmp_path: Path, claim: str, kind: str = "abstract", strict: bool = False) -> Project:
+    """A one-source project of our own words: a source of `kind` and a one-line manuscript."""
+    p = Project(tmp_path)
+    settings = 'partial_sources = "strict"\n' if strict else ""
+    p.write(
+        "pyproject.toml",
+        '[tool.glutlint]\nmanuscript = "ms"\nbibliography = "refs.bib"\n'
+        f'sources = "src/sources.yaml"\n{settings}'
+        "[tool.glutlint.profile]\nrequired_sections = []\n",
+    )
+    p.write(
+        "refs.bib",
+        "@article{orsini2022, author = {Orsini, Lucia and Brandt, Karl}, year = {2022},\n"
+        "  title = {Velostatin}, file = {src/orsini2022.txt}}\n",
+    )
+    p.write("src/orsini2022.txt", _SOURCE)
+    p.write("src/sources.yaml", f"orsini2022:\n  kind: {kind}\n")
+    p.write("ms/a.md", claim + "\n")
+    return p
+
+
+def test_gl205_warns_on_a_value_a_partial_source_does_not_give(tmp_path: Path) -> None:
+    text = "Velostatin lowered LDL cholesterol by 38% in 412 patients [@orsini2022]."
+    p = _small(tmp_path, text)
+    found = diags(p)
+    assert [(d["code"], d["severity"]) for d in found] == [("GL205", "warning")]
+    assert found[0]["column"] == col(text, "412")
+    assert "the abstract kept for orsini2022 (src/orsini2022.txt)" in found[0]["message"]
+    assert p.check().code == 0
+
+
+def test_gl205_passes_values_the_partial_source_gives(tmp_path: Path) -> None:
+    p = _small(tmp_path, "Velostatin lowered LDL cholesterol by 38% [@orsini2022].")
+    assert diags(p) == []
+
+
+def test_gl205_strict_or_full_text_holds_claims_to_the_text(tmp_path: Path) -> None:
+    text = "Velostatin lowered LDL cholesterol by 38% in 412 patients [@orsini2022]."
+    assert only(_small(tmp_path / "a", text, strict=True), "GL201")[0]["severity"] == "error"
+    assert [d["code"] for d in diags(_small(tmp_path / "b", text, kind="full text"))] == ["GL201"]
+
+
+def test_gl201_a_partial_source_that_contradicts_the_value(tmp_path: Path) -> None:
+    p = _small(tmp_path, "Myalgia was reported by 19% of patients taking velostatin [@orsini2022].")
+    [d] = diags(p)
+    assert d["code"] == "GL201" and "it says 12% (src/orsini2022.txt:3)" in d["message"]
+
+
+def test_gl201_an_unknown_kind_is_an_input_error(tmp_path: Path) -> None:
+    p = _small(tmp_path, "Velostatin lowered LDL cholesterol by 38% [@orsini2022].", kind="blog")
+    r = p.check()
+    assert r.code == 2 and r.err.startswith("src/sources.yaml:2: unknown kind 'blog'")
+
+
+@pytest.mark.parametrize(
+    ("claim", "codes"),
+    [
+        # a citation covers the text before it, not another clause after it
+        ("LDL cholesterol fell by 38% [@orsini2022], while Smith et al. found 21%.", []),
+        ("LDL cholesterol fell by 39% [@orsini2022], while Smith et al. found 21%.", ["GL201"]),
+        # what follows it in the same clause is covered
+        ("Velostatin [@orsini2022] lowered LDL cholesterol by 39%.", ["GL201"]),
+        # text that carries another work's citation is that work's
+        (
+            "Myalgia affects 30% of users (Halden et al., 2015) and LDL fell by 38% [@orsini2022].",
+            [],
+        ),
+        ("Myalgia affects 30% of users [14] and LDL fell by 38% [@orsini2022].", []),
+        # a narrative citation of ours covers the rest of the sentence
+        ("Orsini and Brandt [@orsini2022] saw LDL cholesterol fall by 39% in 12 weeks.", ["GL201"]),
+        # numbers that are not claim values
+        ("LDL fell by 38% (95% CI not given) in one of the arms [@orsini2022].", []),
+        ("Velostatin lowered LDL cholesterol by 38%, significant at p<0.01 [@orsini2022].", []),
+        ("Three studies agree that LDL fell by 38% [@orsini2022].", []),
+        ("The ACE 2 receptor was untouched as LDL fell by 38% [@orsini2022].", []),
+        # a range the source gives as a list of its points
+        ("Enrolment ran from 1994 to 1998 [@orsini2022].", []),
+        ("Enrolment ran from 1994 to 1999 [@orsini2022].", ["GL201"]),
+        # a code that neither a lexicon nor the source marks as a drug is not an agent
+        ("LDL fell by 38% in carriers of PCSK9 variant R46L and HEK-293 cells [@orsini2022].", []),
+    ],
+)
+def test_gl201_reads_only_what_the_citation_covers(
+    tmp_path: Path, claim: str, codes: list[str]
+) -> None:
+    p = _small(tmp_path, claim, kind="full text")
+    assert [d["code"] for d in diags(p) if d["code"].startswith("GL2")] == codes
+
+
+def test_gl503_mention_year_differs_from_the_entry(tmp_path: Path) -> None:
+    text = "Orsini et al. (2021) [@orsini2022] saw LDL cholesterol fall by 38%."
+    [d] = only(_small(tmp_path, text), "GL503")
+    assert d["column"] == col(text, "Orsini")
+    assert "gives 2021, but orsini2022 is from 2022" in d["message"]
+
+
+def test_gl503_mention_names_another_first_author(tmp_path: Path) -> None:
+    text = "Brandt et al. [@orsini2022] saw LDL cholesterol fall by 38%."
+    [d] = only(_small(tmp_path, text), "GL503")
+    assert "names Brandt" in d["message"] and "orsini2022: Orsini" in d["message"]
+
+
+def test_gl503_passes_a_mention_that_agrees(tmp_path: Path) -> None:
+    for i, text in enumerate(
+        [
+            "Orsini et al. (2022) [@orsini2022] saw LDL cholesterol fall by 38%.",
+            "Orsini and Brandt [@orsini2022] saw LDL cholesterol fall by 38%.",
+            "In 2022 [@orsini2022], LDL cholesterol fell by 38%.",
+        ]
+    ):
+        assert only(_small(tmp_path / str(i), text), "GL503") == []

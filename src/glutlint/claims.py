@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .coverage import covered, non_claim_spans
 from .lexicon import Lexicon
 from .manuscript import Document, Sentence
 from .quantities import Quantity, numbers
@@ -23,6 +24,31 @@ REF_RE = re.compile(
     r"Type|Group|Class|Schedule)\s+"
     r"(?:\d+[A-Za-z]?|[IV]+)(?:\s*(?:,|and|or|/|-|–)\s*(?:\d+[A-Za-z]?|[IV]+))*"
 )
+_WORD_NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|several|a few)"
+_LITERATURE = (
+    r"(?:studies|trials|reviews|meta-analyses|analyses|articles|papers|reports|publications|"
+    r"surveys|cohorts|investigations|experiments|groups of investigators)"
+)
+# Numbers that are not values a source is cited for: a confidence level ("95% CI"), a
+# significance threshold used as method ("significant at q<0.05"), a count of the literature
+# written as a word ("three studies found ..."), "one" as a pronoun ("one of the main drivers"),
+# a number that is part of a name ("ACE 2", "transcript 2 (CCAT2)", "COVID-19 (coronavirus
+# disease 2019)").
+NOT_VALUE_RE = re.compile(
+    r"\b\d{2}(?:\.\d+)?\s?%\s*(?=(?:CI|CrI|UI|PI)\b|(?:confidence|credible|uncertainty|"
+    r"prediction)\s+intervals?\b)"
+    r"|\b(?i:[pq])(?:[\s-]*values?)?\s*[<\u2264]\s*0?\.\d+"
+    rf"|\b(?i:{_WORD_NUMBER})\s+(?=(?:[\w-]+\s+){{0,2}}{_LITERATURE}\b)"
+    r"|\b(?i:one)(?=\s+of\b)"
+    r"|(?<=\bper\s)\d{1,3}(?:,\d{3})+|(?<=\bper\s)\d{3,}"
+    r"|(?<=[A-Z]{2}\s)(?<![A-Za-z][A-Z]{6}\s)\d{1,2}\b(?![.,]\d|\s*%)"
+)
+#: "transcript 2 (CCAT2)": a number followed by a bracketed code that holds it
+_NAMED_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,4})\s*[(\[]\s*([A-Za-z][\w-]*?)\s*[)\]]")
+#: "COVID-19 (coronavirus disease 2019)": a code, then its bracketed spelling out
+_CODE_EXPANSION_RE = re.compile(
+    r"\b[A-Za-z][A-Za-z-]*?-?(\d{1,4})\w*\s*[(\[]([^()\[\]]{3,80})[)\]]"
+)
 CLAIM_KINDS = {"paragraph", "item", "abstract", "cell", "caption"}
 
 
@@ -34,6 +60,12 @@ class Claim:
     values: list[Quantity] = field(default_factory=list)
     agents: list[tuple[int, int, str]] = field(default_factory=list)
     cites: list = field(default_factory=list)  # Cite objects, inherited for table cells
+    #: the spans of the sentence its own citations support (see coverage.covered)
+    covered: list[tuple[int, int]] = field(default_factory=list)
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether the text at start..end is supported by this claim's citations."""
+        return any(a <= start and end <= b for a, b in self.covered)
 
     @property
     def keys(self) -> list[str]:
@@ -67,8 +99,20 @@ def year_satisfies(bound: str, claimed: int, actual: int) -> bool:
 
 
 def skip_spans(text: str) -> list[tuple[int, int]]:
-    """Spans that hold numbers which are not claim values: figure, table, section references."""
-    return [(m.start(), m.end()) for m in REF_RE.finditer(text)]
+    """Spans that hold numbers which are not claim values: figure, table, section references,
+    confidence levels, thresholds, counts of the literature, numbers inside names."""
+    out = [(m.start(), m.end()) for m in REF_RE.finditer(text)]
+    out += [(m.start(), m.end()) for m in NOT_VALUE_RE.finditer(text)]
+    for m in _NAMED_NUMBER_RE.finditer(text):
+        if re.search(rf"(?<!\d){m.group(1)}(?!\d)", m.group(2)):
+            out.append((m.start(1), m.end(1)))
+    for m in _CODE_EXPANSION_RE.finditer(text):
+        digits, inner = m.group(1), m.group(2)
+        for n in re.finditer(r"(?<![\w.,])\d{1,4}(?![\d.,])", inner):
+            if n.group() == digits or (len(digits) >= 2 and n.group().endswith(digits)):
+                start = m.start(2) + n.start()
+                out.append((start, start + len(n.group())))
+    return out
 
 
 def is_meta(text: str) -> bool:
@@ -90,12 +134,14 @@ def claims_of(doc: Document, lexicon: Lexicon, exempt_sections: set[str]) -> lis
         text = s.text
         if not text.strip() or is_meta(text.strip()):
             continue
-        values = numbers(text, skip_spans(text))
+        values = numbers(text, skip_spans(text) + non_claim_spans(text))
         agents = lexicon.agents_in(text)
         if not values and not agents:
             continue
         cites = list(s.cites)
+        cover = covered(text, s.spans) if cites else []
         if block.kind == "cell" and not cites and block.table in captions:
             cites = caption_cites.get(block.table, [])
-        out.append(Claim(s, values, agents, cites))
+            cover = [(0, len(text))]
+        out.append(Claim(s, values, agents, cites, cover))
     return out

@@ -32,7 +32,9 @@ KNOWN_KEYS = {
     "csl",
     "output",
     "cache",
+    "partial_sources",
 }
+PARTIAL_SOURCES = ("unverified", "strict")
 
 
 @dataclass
@@ -52,6 +54,9 @@ class Config:
     csl: str = "american-medical-association"
     output: Path | None = None
     cache: bool = True
+    #: "unverified": a value or agent not found in a partial source (abstract, excerpt, news) is
+    #: GL205, a warning; "strict": the project holds claims to the texts it keeps (GL201/GL202).
+    partial_sources: str = "unverified"
 
     _shown: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -186,6 +191,13 @@ def load_config(start: Path | None = None) -> Config:
     csl = conf.get("csl", "american-medical-association")
     if not isinstance(csl, str):
         raise InputError(pyproject, None, "[tool.glutlint] csl must be a string")
+    partial = conf.get("partial_sources", "unverified")
+    if partial not in PARTIAL_SOURCES:
+        raise InputError(
+            pyproject,
+            None,
+            f"[tool.glutlint] partial_sources must be one of: {', '.join(PARTIAL_SOURCES)}",
+        )
     return Config(
         root=root,
         pyproject=pyproject,
@@ -200,4 +212,5 @@ def load_config(start: Path | None = None) -> Config:
         csl=csl,
         output=opt_path("output"),
         cache=bool(conf.get("cache", True)),
+        partial_sources=partial,
     )

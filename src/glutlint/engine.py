@@ -14,6 +14,7 @@ from .errors import InputError
 from .evidence import Verdict, verdict_of
 from .manuscript import Document
 from .project import Project
+from .source_kinds import is_complete
 
 
 @dataclass
@@ -44,6 +45,16 @@ class Context:
     def verdicts(self) -> list[Verdict]:
         p = self.project
         return [verdict_of(c, p) for c in self.claims if c.cites]
+
+    def partial_sources(self, claim: Claim) -> list[str]:
+        """The claim's cited sources that cannot show a value is absent (abstracts, excerpts,
+        news), unless the project holds claims to the texts it keeps (partial_sources =
+        "strict"). A value or agent missing from a claim whose sources are all complete is
+        an error; missing from a partial one, it is unverified."""
+        if self.config.partial_sources == "strict":
+            return []
+        sources = self.project.sources
+        return [k for k in claim.keys if k in sources and not is_complete(sources[k].kind)]
 
     def doc_of(self, claim: Claim) -> Document:
         return next(d for d in self.documents if claim.sentence.block in d.blocks)

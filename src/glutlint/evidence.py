@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
 from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bibliography import Entry
@@ -526,6 +527,7 @@ class ValueCheck:
     support: Passage | None = None
     nearest: Passage | None = None
     better: Passage | None = None  # for misbound: where the claim's subject gets its value
+    against: Passage | None = None  # for missing: the passage on the same subject, another value
 
 
 @dataclass
@@ -571,11 +573,12 @@ def verdict_of(claim: Claim, project: Project) -> Verdict:
     """`check_claim` through the project's memo, keyed by the claim's block, its place in
     the block, its citations and the project's fingerprint: an edit re-checks the claims of
     the paragraphs it touched, and a changed source or lexicon re-checks them all."""
-    from . import claims, lexicon, quantities, sources, words
+    from . import claims, coverage, lexicon, quantities, sources, words
     from .cache import code_key, key, memo
 
     code = code_key(__file__, claims.__file__, quantities.__file__, words.__file__)
-    code += code_key(lexicon.__file__, sources.__file__)
+    extraction = str(Path(__file__).with_name("extraction.py"))  # not imported on a warm check
+    code += code_key(lexicon.__file__, sources.__file__, coverage.__file__, extraction)
     s = claim.sentence
     k = key(code, project.fingerprint, s.block.raw, f"{s.start}:{s.end}", *claim.keys)
     return memo("verdicts").get(  # type: ignore[return-value]
@@ -606,7 +609,11 @@ def _encode_verdict(value: object) -> object:
     return {
         "checked": v.checked,
         "values": [
-            [list(astuple(c.q)), c.status, *map(_encode_passage, (c.support, c.nearest, c.better))]
+            [
+                list(astuple(c.q)),
+                c.status,
+                *map(_encode_passage, (c.support, c.nearest, c.better, c.against)),
+            ]
             for c in v.values
         ],
         "agents": [
@@ -623,11 +630,11 @@ def _decode_verdict(raw: object, claim: Claim) -> Verdict | None:
         if not isinstance(raw, dict) or type(raw["checked"]) is not bool:
             return None
         verdict = Verdict(claim, checked=raw["checked"])
-        for q, status, support, nearest, better in raw["values"]:
+        for q, status, support, nearest, better, against in raw["values"]:
             (value,) = decode_numbers([q]) or [None]
             if value is None or not isinstance(status, str):
                 return None
-            p = [_decode_passage(x) for x in (support, nearest, better)]
+            p = [_decode_passage(x) for x in (support, nearest, better, against)]
             verdict.values.append(ValueCheck(value, status, *p))
         for name, start, end, status, support in raw["agents"]:
             if not (isinstance(name, str) and isinstance(status, str)):
@@ -659,9 +666,12 @@ def check_claim(
         return built[0]
 
     for q in claim.values:
-        verdict.values.append(_check_value(claim, q, cited, lexicon, frame))
+        if claim.covers(q.start, q.end):
+            verdict.values.append(_check_value(claim, q, cited, lexicon, frame))
     anchors = {v.support.key: v.support.start for v in verdict.values if v.support is not None}
     for start, end, name in claim.agents:
+        if not claim.covers(start, end):
+            continue
         names = lexicon.aliases(name) | {fold(claim.sentence.text[start:end])}
         status, support = "missing", None
         for idx in cited:
@@ -699,7 +709,7 @@ def _check_value(
         for sq in idx.quantities:
             if supports(q, sq.q):
                 matches.append((_score(words, sq.context), idx, sq))
-            elif _same_family(q, sq.q):
+            elif _same_family(q, sq.q) and not _statistic(idx.source.text, sq.q):
                 others.append((_score(words, sq.context), idx, sq))
     bound = year_bound(claim.sentence.text, q) if q.kind == "year" else "="
     if not matches and bound != "=":
@@ -717,7 +727,7 @@ def _check_value(
         _score_c, idx, sq = best
         passage = idx.passage(sq.q.start, sq.q.end, sq.q.text)
         better = None
-        if bound == "=":
+        if bound == "=" and _definite(q, claim.sentence.text):
             better = _better_other(claim, q, words, best, matches, others, lexicon, frame)
         if better is not None:
             literal = sq.q.comparator == q.comparator and sq.q.value == q.value
@@ -726,6 +736,9 @@ def _check_value(
                 return ValueCheck(q, "missing", None, better)
             return ValueCheck(q, "misbound", passage, None, better)
         return ValueCheck(q, "supported", passage)
+    listed = _listed_range(q, others)
+    if listed is not None:
+        return ValueCheck(q, "supported", listed)
     nearest = None
     if others:
         mine = {name for _a, _b, name in claim.agents}
@@ -736,10 +749,98 @@ def _check_value(
 
         _, idx, sq = min(others, key=closeness)
         nearest = idx.passage(sq.q.start, sq.q.end, sq.q.text)
-    return ValueCheck(q, "missing", None, nearest)
+    against = _contradiction(claim, q, words, others, lexicon, frame)
+    return ValueCheck(q, "missing", None, nearest, None, against)
 
 
 Candidate = tuple[float, SourceIndex, SourceQuantity]
+
+
+_COUNTED_RE = re.compile(
+    r"-?[a-z][a-z-]*(?<!\bper)(?<!\bof)(?<!\band)(?<!\bor)(?<!\bto)(?<!\bvs)(?<!\bin)"
+    r"(?<!\bat)(?<!\bon)(?<!\bfor)(?<!\bwith)(?<!\bfrom)(?<!\bby)(?<!\bthan)(?![a-z])"
+)
+
+
+def _definite(q: Quantity, text: str) -> bool:
+    """A value definite enough for another value to contradict it: a date, a year, a quantity
+    with a unit (percent, dose, duration), or a count of four or more of something named
+    ("eight subjects", "an 11-item scale"). A bare number, a small count or a ratio ("3",
+    "two doses", "1.45") stands for too many things in a passage to be contradicted by its
+    neighbour."""
+    if q.kind in {"year", "date", "percent", "fraction"} or q.unit:
+        return True
+    if q.kind != "count" or q.decimals > 0 or q.value < 4 or q.value != int(q.value):
+        return False
+    after = text[q.end : q.end + 40]
+    return bool(_COUNTED_RE.match(after.lstrip() if not after.startswith("-") else after))
+
+
+def _point(value: float, other: Quantity) -> bool:
+    """Whether a source quantity gives `value` (one end of a claim's range), to its precision."""
+    ends = [other.value] if other.high is None else [other.value, other.high]
+    return any(abs(value - e) <= 0.5 * 10 ** -max(0, other.decimals) for e in ends)
+
+
+#: what a source number must share with the claim's number, beyond generic words and the
+#: agents' own names, for its passage to be about the same thing
+SAME_SUBJECT_WORDS = 2
+#: a source sentence with more values of the same kind than this is a list: which value is
+#: about what is a guess, and a guess contradicts nothing
+SENTENCE_VALUES = 1
+
+
+def _contradiction(
+    claim: Claim,
+    q: Quantity,
+    words: dict[str, tuple[int, bool]],
+    others: list[Candidate],
+    lexicon: Lexicon,
+    frame: Callable[[], Frame],
+) -> Passage | None:
+    """The passage of a cited source that gives another value for exactly what the claim's
+    missing value is about, or None. Absence is not contradiction: a passage counts only when
+    its number owns at least SAME_SUBJECT_WORDS of the content words the claim's number owns
+    (generic words and agent names aside), it is not where another value of the claim came
+    from, and it names none but the claim's agents, or the same name or event is bound to
+    both numbers."""
+    if not others or not _definite(q, claim.sentence.text):
+        return None
+    if q.high is not None and any(_point(v, o[2].q) for o in others for v in (q.value, q.high)):
+        return None  # a range the source gives one end of is not contradicted by it
+    if len(claim.values) > 1:
+        others = [o for o in others if not _taken(claim, q, words, o) and not _another(claim, q, o)]
+    if q.kind == "count" and not q.unit:
+        counted = _counted(claim.sentence.text, q)
+        others = [o for o in others if counted and _counted(o[1].source.text, o[2].q) == counted]
+    named = {t for a, b, _n in claim.agents for *_x, t in content_tokens(claim.sentence.text[a:b])}
+    plain = WEAK | named
+    vocab = vocabulary(lexicon)
+    mine = frame()
+    claimed = mine.bound.get(q.start, frozenset())
+    found: list[tuple[int, float, Candidate]] = []
+    for o in others:
+        shared = {w for w in _owned(words, o[2].context) if w not in plain}
+        theirs = o[1].frame(o[2].sentence, lexicon, vocab)
+        tied = bool(claimed & theirs.bound.get(o[2].q.start, frozenset()))
+        if len(shared) < SAME_SUBJECT_WORDS and not (tied and shared):
+            continue
+        if mine.agents and theirs.agents and not mine.agents & theirs.agents:
+            continue  # a passage about another agent says nothing against this one
+        rivals = [
+            x
+            for x in o[1].quantities
+            if x.sentence == o[2].sentence
+            and _same_family(x.q, o[2].q)
+            and not _statistic(o[1].source.text, x.q)
+        ]
+        if len(rivals) > SENTENCE_VALUES:
+            continue  # a sentence that lists values: which one is about what is a guess
+        found.append((len(shared) + int(tied), o[0], o))
+    if not found:
+        return None
+    _n, _s, (_score_o, idx, sq) = max(found, key=lambda f: (f[0], f[1]))
+    return idx.passage(sq.q.start, sq.q.end, sq.q.text)
 
 
 def _better_other(
@@ -761,7 +862,7 @@ def _better_other(
     """
     _s, idx, sq = best
     if len(claim.values) > 1:
-        others = [o for o in others if not _taken(claim, q, words, o)]
+        others = [o for o in others if not _taken(claim, q, words, o) and not _another(claim, q, o)]
     # agent names say which drug a passage is about, not what the number measures
     named = {t for a, b, _n in claim.agents for *_x, t in content_tokens(claim.sentence.text[a:b])}
     plain = WEAK | named
@@ -790,6 +891,54 @@ def _better_other(
         return None
     _o, o_idx, o_sq = strong
     return o_idx.passage(o_sq.q.start, o_sq.q.end, o_sq.q.text)
+
+
+_STATISTIC_BEFORE_RE = re.compile(
+    r"(?i)(?:\b[pq]|\bn|\bSE|\bSD|\bOR|\bRR|\bHR)\s*[<=>\u2264\u2265]+\s*$"
+)
+_STATISTIC_AFTER_RE = re.compile(r"\s*(?:CI\b|CrI\b|confidence\s+interval)")
+
+
+def _statistic(text: str, q: Quantity) -> bool:
+    """A p-value, a sample size or a confidence level in a source ("P = 0.02", "n = 5",
+    "95% CI"): never the value a claim's number is about."""
+    return bool(
+        _STATISTIC_BEFORE_RE.search(text[max(0, q.start - 12) : q.start])
+        or (q.kind == "percent" and _STATISTIC_AFTER_RE.match(text, q.end))
+    )
+
+
+def _listed_range(q: Quantity, others: list[Candidate]) -> Passage | None:
+    """A range a source gives as a list: "from 1994 to 1998" by "1994, 1995, 1996, 1997, and
+    1998" (both ends in one sentence of one source, each given as a point)."""
+    if q.high is None:
+        return None
+    ends: dict[tuple[str, tuple[int, int]], set[str]] = {}
+    for _s, idx, sq in others:
+        if sq.q.high is not None:
+            continue
+        for end, value in (("low", q.value), ("high", q.high)):
+            if _point(value, sq.q) and sq.q.unit == q.unit:
+                ends.setdefault((idx.entry.key, sq.sentence), set()).add(end)
+    for (key, (a, b)), found in ends.items():
+        if found == {"low", "high"}:
+            idx = next(o[1] for o in others if o[1].entry.key == key)
+            return idx.passage(a, b, idx.source.text[a:b])
+    return None
+
+
+def _another(claim: Claim, q: Quantity, other: Candidate) -> bool:
+    """The source value is another value the same claim gives ("34% ... and 48%,
+    respectively"): a list of values, not one value misplaced."""
+    return any(v is not q and supports(v, other[2].q) for v in claim.values)
+
+
+def _counted(text: str, q: Quantity) -> str:
+    """What a count counts: the stem of the first content word after it ("22 sites")."""
+    after = text[q.end : q.end + 60]
+    for _a, _b, stem in content_tokens(after)[:1]:
+        return stem
+    return ""
 
 
 def _taken(claim: Claim, q: Quantity, words: dict[str, tuple[int, bool]], other: Candidate) -> bool:

@@ -16,6 +16,7 @@ from .errors import InputError
 from .yamlfile import LineDict, load_yaml
 
 CODE_RE = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,5}-?\d{2,}(?:[,-]\d{3})?[A-Z]?)(?![\w-])")
+_FOLDED_CODE_RE = re.compile(r"([a-z]{1,6})-?\d{2,}(?:[,-]\d{3})?[a-z]?")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9()',-]*[A-Za-z0-9)]|[A-Za-z]")
 # "name (ALIAS" or "name [ALIAS" where ALIAS is a code, a brand or an abbreviation.
 ALIAS_PAIR_RE = re.compile(
@@ -84,6 +85,7 @@ class Lexicon:
         for m in self.groups[canon]:
             self.canonical[m] = canon
         self.__dict__.pop("agent_re", None)
+        self.__dict__.pop("code_prefixes", None)
         self._agents_seen.clear()
 
     def aliases(self, name: str) -> set[str]:
@@ -118,6 +120,22 @@ class Lexicon:
         names = sorted(set(self.canonical) | self.corpus_agents, key=len, reverse=True)
         alt = "|".join(re.escape(n) for n in names) or r"(?!x)x"
         return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-]|-\w)", re.IGNORECASE)
+
+    @cached_property
+    def code_prefixes(self) -> frozenset[str]:
+        """The letter prefixes of the compound codes the lexicon and the sources name as
+        agents ("vlx" of "VLX-12"): a series' other codes are agents too."""
+        names = set(self.canonical) | self.corpus_agents
+        return frozenset(m.group(1) for n in names if (m := _FOLDED_CODE_RE.fullmatch(n)))
+
+    def is_drug_code(self, name: str) -> bool:
+        """Whether a compound-like code (folded) is a drug: named as an agent by the lexicon
+        or the sources, or of a series that is. Genes, proteins, mutations, cell lines and
+        trial registrations look the same and are not."""
+        if name in self.canonical or name in self.corpus_agents:
+            return True
+        m = _FOLDED_CODE_RE.fullmatch(name)
+        return bool(m) and m.group(1) in self.code_prefixes
 
     def agents_in(self, text: str) -> list[tuple[int, int, str]]:
         """Agent mentions (start, end, canonical name) in `text`, longest names first.
@@ -155,6 +173,8 @@ class Lexicon:
             if any(a <= m.start() < b for a, b in taken):
                 continue
             name = fold(m.group())
+            if not self.is_drug_code(name):
+                continue  # a gene, protein, cell line or trial number until marked a drug
             found.append((m.start(), m.end(), self.canonical.get(name, name)))
         found.sort()
         return found
@@ -172,6 +192,7 @@ class Lexicon:
         self.canonical = {m: c for c, ms in self.groups.items() for m in ms}
         self.corpus_agents = set(state["corpus"])
         self.__dict__.pop("agent_re", None)
+        self.__dict__.pop("code_prefixes", None)
         self._agents_seen.clear()
 
     def learn(self, scans: list[dict]) -> None:
@@ -188,6 +209,7 @@ class Lexicon:
             words.update(found["words"])
         self.corpus_agents.update(self.drug_words(sorted(words)))
         self.__dict__.pop("agent_re", None)
+        self.__dict__.pop("code_prefixes", None)
         self._agents_seen.clear()
 
 

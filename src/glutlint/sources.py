@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .patterns import lazy
+from .source_kinds import KINDS, canonical
 from .textio import MAX_BYTES
 from .yamlfile import yaml_error
 
@@ -222,7 +223,14 @@ def _settings_from_node(
             kind = _scalar(v_node, loader, path)
             if not isinstance(kind, str):
                 raise InputError(path, _node_line(v_node), f"kind of '{key}' must be text")
-            settings.kind = kind.strip()
+            known = canonical(kind)
+            if known is None:
+                raise InputError(
+                    path,
+                    _node_line(v_node),
+                    f"unknown kind {kind.strip()!r} for '{key}' (expected: {', '.join(KINDS)})",
+                )
+            settings.kind = known
         else:
             _read_excludes(key, v_node, loader, path, settings)
     return settings

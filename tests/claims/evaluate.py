@@ -32,7 +32,7 @@ ROOT = HERE.parent.parent
 LABELLED = HERE / "labelled.yaml"
 
 #: The rules that judge a claim; a case is flagged when any of them fires on its line.
-CLAIM_CODES = ("GL102", "GL201", "GL202", "GL203", "GL301", "GL401")
+CLAIM_CODES = ("GL102", "GL201", "GL202", "GL203", "GL205", "GL301", "GL401", "GL503")
 #: Structure rules say nothing about claims; the temporary project ignores them.
 IGNORED = ("GL6", "GL103")
 #: The first line of the manuscript; cases start after it.
@@ -49,6 +49,7 @@ class Case:
     expect: tuple[str, ...]
     note: str = ""
     known_miss: str = ""  # why the engine does not catch this yet (it still counts in recall)
+    partial: bool = False  # checked with partial_sources = "unverified" (GL205), not strict
 
     @property
     def unsupported(self) -> bool:
@@ -151,6 +152,7 @@ def load_cases(path: Path = LABELLED) -> list[Case]:
             tuple(c.get("expect") or ()),
             str(c.get("note", "")),
             str(c.get("known_miss", "")),
+            bool(c.get("partial", False)),
         )
         for c in data["cases"]
     ]
@@ -168,14 +170,19 @@ def manuscript_of(cases: Iterable[Case]) -> tuple[str, dict[int, Case]]:
     return "\n".join(lines), where
 
 
-def make_project(dest: Path, text: str) -> Path:
-    """A copy of the project's evidence (seeds, refs) with one manuscript file."""
+def make_project(dest: Path, text: str, partial: bool = False) -> Path:
+    """A copy of the project's evidence (seeds, refs) with one manuscript file. With
+    `partial`, a value missing from a partial source is unverified (GL205), not GL201."""
     shutil.copytree(ROOT / "seeds", dest / "seeds")
     shutil.copytree(ROOT / "refs", dest / "refs")
     (dest / "manuscript").mkdir()
     (dest / "manuscript" / "cases.md").write_text(text, encoding="utf-8")
     ignore = ", ".join(f'"{c}"' for c in IGNORED)
-    (dest / "pyproject.toml").write_text(PYPROJECT + f"ignore = [{ignore}]\n", encoding="utf-8")
+    table = re.sub(r"(?m)^partial_sources = .*\n", "", PYPROJECT)
+    mode = "unverified" if partial else "strict"
+    (dest / "pyproject.toml").write_text(
+        table + f'ignore = [{ignore}]\npartial_sources = "{mode}"\n', encoding="utf-8"
+    )
     return dest
 
 
@@ -197,17 +204,26 @@ def run_glutlint(project: Path) -> list[dict[str, object]]:
 
 
 def run_cases(cases: list[Case]) -> list[Outcome]:
-    text, where = manuscript_of(cases)
-    outcomes = {line: Outcome(case, line) for line, case in where.items()}
-    with tempfile.TemporaryDirectory(prefix="glutlint-labelled-") as tmp:
-        diags = run_glutlint(make_project(Path(tmp), text))
-    for d in diags:
-        o = outcomes.get(int(d["line"]))  # type: ignore[arg-type]
-        if o is None or d["path"] != "manuscript/cases.md":
+    """Check the cases, those marked `partial` in a project that treats partial sources as
+    partial (the others hold every claim to the texts kept, as the flagship does)."""
+    out: list[Outcome] = []
+    for partial in (False, True):
+        group = [c for c in cases if c.partial == partial]
+        if not group:
             continue
-        o.codes.add(str(d["code"]))
-        o.messages.append(f"{d['code']} {d['message']}")
-    return [outcomes[line] for line in sorted(outcomes)]
+        text, where = manuscript_of(group)
+        outcomes = {line: Outcome(case, line) for line, case in where.items()}
+        with tempfile.TemporaryDirectory(prefix="glutlint-labelled-") as tmp:
+            diags = run_glutlint(make_project(Path(tmp), text, partial))
+        for d in diags:
+            o = outcomes.get(int(d["line"]))  # type: ignore[arg-type]
+            if o is None or d["path"] != "manuscript/cases.md":
+                continue
+            o.codes.add(str(d["code"]))
+            o.messages.append(f"{d['code']} {d['message']}")
+        out += [outcomes[line] for line in sorted(outcomes)]
+    order = {c.id: i for i, c in enumerate(cases)}
+    return sorted(out, key=lambda o: order[o.case.id])
 
 
 def score(outcomes: list[Outcome]) -> Report:

@@ -12,6 +12,11 @@ What it does
     The message names the value, the cited keys, and the closest value the sources give, with
     its file and line.
 
+    Absence is not contradiction. A value missing from a partial source (an abstract, excerpt
+    or news report: the sidecar's `kind`) is reported here only when the passage of the source
+    on the same subject gives another value; otherwise it is unverified (GL205, a warning).
+    With `partial_sources = "strict"` every cited text is held to what it says.
+
 Why
     A wrong number that carries a citation looks verified to every reader. This is the error
     a reviewer is least likely to catch and a reader most likely to repeat.
@@ -37,12 +42,13 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     for verdict in ctx.verdicts:
         s = verdict.claim.sentence
         keys = ", ".join(verdict.claim.keys)
+        partial = ctx.partial_sources(verdict.claim)
         for v in verdict.values:
-            if v.status != "missing":
+            if v.status != "missing" or (partial and v.against is None):
                 continue
             msg = f"{v.q.text.strip()} not in {keys}"
-            if v.nearest is not None:
-                n = v.nearest
+            n = v.against or v.nearest
+            if n is not None:
                 msg += f"; it says {n.value.strip()} ({n.path}:{n.line})"
             line, col = s.pos(v.q.start)
             end_line, end_col = s.pos(v.q.end)

@@ -8,7 +8,9 @@ What it does
 
 Why
     Citing a source for a drug it never mentions is a misattributed citation: the claim may be
-    true, but not on this evidence.
+    true, but not on this evidence. A partial source (abstract, excerpt, news) cannot show that
+    the work never names it: there the agent is unverified (GL205, a warning), unless
+    `partial_sources = "strict"`.
 
 Example
     Fails:  Tessamide lowered triglycerides [@orsini2022].   (orsini2022 never names it)
@@ -30,6 +32,8 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     for verdict in ctx.verdicts:
         s = verdict.claim.sentence
         keys = ", ".join(verdict.claim.keys)
+        if ctx.partial_sources(verdict.claim):
+            continue
         for a in verdict.agents:
             if a.status != "missing":
                 continue
