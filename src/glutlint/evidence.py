@@ -863,6 +863,10 @@ def _better_other(
     _s, idx, sq = best
     if len(claim.values) > 1:
         others = [o for o in others if not _taken(claim, q, words, o) and not _another(claim, q, o)]
+    if _parenthetical(idx.source.text, sq):
+        # "from 18.6% to 1.1% (a 94% decrease)": a number in brackets annotates the clause
+        # before it, so that clause's words are its subject too
+        others = [o for o in others if not (o[1] is idx and o[2].sentence == sq.sentence)]
     # agent names say which drug a passage is about, not what the number measures
     named = {t for a, b, _n in claim.agents for *_x, t in content_tokens(claim.sentence.text[a:b])}
     plain = WEAK | named
@@ -872,6 +876,11 @@ def _better_other(
         return len({w for w in _owned(words, o[2].context) if w not in plain}), o[0]
 
     have = rank(best)[0]
+    if _parenthetical(idx.source.text, sq):
+        a, b = sq.sentence
+        said = {stem for *_x, stem in content_tokens(idx.source.text[a:b])}
+        mine = {w for w, (_d, owned) in words.items() if owned and w not in plain}
+        have = max(have, len(mine & said))
     # another number owns clearly more of what the claim's number is about
     need = {0: 1, 1: 3}.get(have)  # two or more shared words: the match is about the same thing
     scored = [o for o in others if need is not None and rank(o)[0] >= need]
@@ -925,6 +934,20 @@ def _listed_range(q: Quantity, others: list[Candidate]) -> Passage | None:
             idx = next(o[1] for o in others if o[1].entry.key == key)
             return idx.passage(a, b, idx.source.text[a:b])
     return None
+
+
+#: how many words a bracket may hold before its number stops annotating the clause before it
+PARENTHETICAL_WORDS = 6
+
+
+def _parenthetical(text: str, sq: SourceQuantity) -> bool:
+    """Whether a source number stands inside a short bracket within its sentence."""
+    a, _b = sq.sentence
+    before = text[a : sq.q.start]
+    opened = max(before.rfind("("), before.rfind("["))
+    if opened < 0 or max(before.rfind(")"), before.rfind("]")) > opened:
+        return False
+    return len(before[opened + 1 :].split()) < PARENTHETICAL_WORDS
 
 
 def _another(claim: Claim, q: Quantity, other: Candidate) -> bool:
