@@ -762,6 +762,15 @@ _COUNTED_RE = re.compile(
 )
 
 
+def _clause_words(text: str, q: Quantity) -> set[str]:
+    """The content words of the clause that holds a claim's number: a contradiction must be
+    about what that clause says, not about the clause after "whereas"."""
+    start = max((m.end() for m in BOUNDARY_RE.finditer(text, 0, q.start)), default=0)
+    found = BOUNDARY_RE.search(text, q.end)
+    end = found.start() if found else len(text)
+    return {stem for *_x, stem in content_tokens(text[start:end])}
+
+
 def _definite(q: Quantity, text: str) -> bool:
     """A value definite enough for another value to contradict it: a date, a year, a quantity
     with a unit (percent, dose, duration), or a count of four or more of something named
@@ -784,7 +793,7 @@ def _point(value: float, other: Quantity) -> bool:
 
 #: what a source number must share with the claim's number, beyond generic words and the
 #: agents' own names, for its passage to be about the same thing
-SAME_SUBJECT_WORDS = 2
+SAME_SUBJECT_WORDS = 3
 #: a source sentence with more values of the same kind than this is a list: which value is
 #: about what is a guess, and a guess contradicts nothing
 SENTENCE_VALUES = 1
@@ -819,8 +828,9 @@ def _contradiction(
     mine = frame()
     claimed = mine.bound.get(q.start, frozenset())
     found: list[tuple[int, float, Candidate]] = []
+    clause = _clause_words(claim.sentence.text, q)
     for o in others:
-        shared = {w for w in _owned(words, o[2].context) if w not in plain}
+        shared = {w for w in _owned(words, o[2].context) if w not in plain and w in clause}
         theirs = o[1].frame(o[2].sentence, lexicon, vocab)
         tied = bool(claimed & theirs.bound.get(o[2].q.start, frozenset()))
         if len(shared) < SAME_SUBJECT_WORDS and not (tied and shared):
@@ -867,6 +877,14 @@ def _better_other(
         # "from 18.6% to 1.1% (a 94% decrease)": a number in brackets annotates the clause
         # before it, so that clause's words are its subject too
         others = [o for o in others if not (o[1] is idx and o[2].sentence == sq.sentence)]
+    # "48% (12.2% annually)": a bracketed number beside the match annotates it; no rival
+    others = [
+        o
+        for o in others
+        if not (
+            o[1] is idx and o[2].sentence == sq.sentence and _parenthetical(idx.source.text, o[2])
+        )
+    ]
     # agent names say which drug a passage is about, not what the number measures
     named = {t for a, b, _n in claim.agents for *_x, t in content_tokens(claim.sentence.text[a:b])}
     plain = WEAK | named

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
@@ -228,32 +229,35 @@ WEAK_WORDS = frozenset(
 
 
 @lru_cache(maxsize=16384)
+@lru_cache(maxsize=1)
+def _english() -> Callable[[str], str]:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english").stemWord  # type: ignore[no-any-return]
+
+
+#: English derivations the Porter2 stemmer keeps apart but a reader does not: a noun and the
+#: verb it is made from ("remission"/"remit", "response"/"respond", "reduction"/"reduce",
+#: "treatment"/"treat")
+_DERIVED = (
+    (re.compile(r"mission$"), "miss", "mit"),
+    (re.compile(r"(?:pon|fen|pen)s(?:e|es|ive|ively|iveness)?$"), "s", "d"),
+    (re.compile(r"uction$"), "uct", "uc"),
+    (re.compile(r"ments?$"), "ment", ""),
+)
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude stem: enough to match response/responded/responders, remission/remitted."""
+    """The Snowball (Porter2) stem of an English word, with a noun folded onto the verb it is
+    derived from: response/responded/responders, remission/remitted, reduction/reduced."""
     w = word.lower().strip("'-")
-    w = re.sub(r"(?<=[bcdfgklmnprt][aeiou])(?:ssion|ssions)$", "t", w)  # remission -> remit
-    w = re.sub(r"([bdgklmnprt])\1(ed|ing|er|ers)$", r"\1", w)  # remitted -> remit
-    for suffix in (
-        "ations",
-        "ation",
-        "ments",
-        "ment",
-        "ities",
-        "ity",
-        "ings",
-        "ing",
-        "ions",
-        "ion",
-        "ers",
-        "er",
-        "ed",
-        "es",
-        "s",
-    ):
-        if len(w) - len(suffix) >= 4 and w.endswith(suffix):
-            w = w[: -len(suffix)]
+    out = _english()(w)
+    for pattern, tail, verb in _DERIVED:
+        if pattern.search(w) and out.endswith(tail) and len(out) - len(tail) + len(verb) >= 4:
+            out = out[: len(out) - len(tail)] + verb
             break
-    return w[:6]
+    return out
 
 
 def content_tokens(text: str) -> list[tuple[int, int, str]]:
@@ -269,7 +273,8 @@ def _content_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
         w = m.group().lower()
         if w in STOP or len(w) < 3:
             continue
-        out.append((m.start(), m.end(), stem(w)))
+        # an acronym is a name, not a word to stem: "ENCODE" is no form of "encodes"
+        out.append((m.start(), m.end(), m.group() if m.group().isupper() else stem(w)))
     return tuple(out)
 
 
