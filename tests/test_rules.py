@@ -890,3 +890,25 @@ def test_gl503_passes_a_mention_that_agrees(tmp_path: Path) -> None:
         ]
     ):
         assert only(_small(tmp_path / str(i), text), "GL503") == []
+
+
+def test_gl102_a_clause_after_the_last_citation(tmp_path: Path) -> None:
+    text = "LDL cholesterol fell by 38% [@orsini2022], and myalgia fell by 12% in 1998."
+    p = _small(tmp_path, text, kind="full text")
+    found = [d for d in diags(p) if d["code"] == "GL102"]
+    assert [(d["column"], d["message"].split("'")[1]) for d in found] == [
+        (col(text, "12%"), "12%"),
+        (col(text, "1998"), "1998"),
+    ]
+    assert "no citation covers" in found[0]["message"]
+
+
+def test_gl102_passes_a_clause_another_work_covers(tmp_path: Path) -> None:
+    for i, text in enumerate(
+        [
+            "LDL cholesterol fell by 38% [@orsini2022], while Smith et al. found 21%.",
+            "LDL cholesterol fell by 38% [@orsini2022], and myalgia by 12% [14].",
+            "Velostatin [@orsini2022] lowered LDL cholesterol by 38%, and myalgia fell by 12%.",
+        ]
+    ):
+        assert only(_small(tmp_path / str(i), text, kind="full text"), "GL102") == [], text

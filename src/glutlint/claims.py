@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .coverage import covered, non_claim_spans
+from .coverage import cited_spans, covered, non_claim_spans
 from .lexicon import Lexicon
 from .manuscript import Document, Sentence
 from .quantities import Quantity, numbers
@@ -62,6 +62,9 @@ class Claim:
     cites: list = field(default_factory=list)  # Cite objects, inherited for table cells
     #: the spans of the sentence its own citations support (see coverage.covered)
     covered: list[tuple[int, int]] = field(default_factory=list)
+    #: values and agents (start, end, text) that no citation at all covers: a clause after
+    #: the sentence's last citation ("... [@a], and it was approved in 2021.")
+    uncited: list[tuple[int, int, str]] = field(default_factory=list)
 
     def covers(self, start: int, end: int) -> bool:
         """Whether the text at start..end is supported by this claim's citations."""
@@ -140,8 +143,14 @@ def claims_of(doc: Document, lexicon: Lexicon, exempt_sections: set[str]) -> lis
             continue
         cites = list(s.cites)
         cover = covered(text, s.spans) if cites else []
+        uncited: list[tuple[int, int, str]] = []
+        if cites:
+            anyone = cited_spans(text, s.spans)
+            said = [(q.start, q.end, q.text.strip()) for q in values]
+            said += [(a, b, text[a:b]) for a, b, _n in agents]
+            uncited = [x for x in said if not any(a <= x[0] and x[1] <= b for a, b in anyone)]
         if block.kind == "cell" and not cites and block.table in captions:
             cites = caption_cites.get(block.table, [])
             cover = [(0, len(text))]
-        out.append(Claim(s, values, agents, cites, cover))
+        out.append(Claim(s, values, agents, cites, cover, sorted(uncited)))
     return out

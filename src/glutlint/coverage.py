@@ -72,10 +72,18 @@ def foreign_markers(text: str) -> list[tuple[int, int, bool]]:
     return sorted(out)
 
 
+#: a citation that the sentence goes on from without a break ("Velostatin [@a] lowered ...")
+#: stands for the sentence's subject and covers the rest of it
+_GOES_ON_RE = re.compile(
+    r"\s*(?!(?:and|or|but|while|whereas|although|though|which|whose|as)\b)[^\W\d_]"
+)
+
+
 def markers(text: str, ours: list[tuple[int, int]]) -> list[Marker]:
     """Our citation groups and other works' citations in one sentence, in order. An author
-    mention standing just before one of our groups is our citation's narrative form."""
-    out = [Marker(a, b, True) for a, b in ours]
+    mention standing just before one of our groups is our citation's narrative form, and so
+    is a group the sentence goes on from without a break."""
+    out = [Marker(a, b, True, bool(_GOES_ON_RE.match(text, b))) for a, b in ours]
     for a, b, narrative in foreign_markers(text):
         if any(x <= a < y or a <= x < b for x, y in ours):
             continue
@@ -88,6 +96,23 @@ def markers(text: str, ours: list[tuple[int, int]]) -> list[Marker]:
             continue
         out.append(Marker(a, b, False, narrative))
     return sorted(out, key=lambda m: (m.start, m.end))
+
+
+def cited_spans(text: str, ours: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of `text` that any citation, ours or another work's, supports (the same
+    reading as `covered`). A value outside all of them carries no citation at all."""
+    marks = markers(text, ours)
+    spans: list[tuple[int, int]] = []
+    prev = 0
+    for m in marks:
+        spans.append((prev, m.end))
+        prev = m.end
+    if marks:
+        last = marks[-1]
+        tail = text[last.end :]
+        brk = None if last.narrative else CLAUSE_BREAK_RE.search(tail)
+        spans.append((last.end, last.end + (brk.start() if brk else len(tail))))
+    return spans
 
 
 def covered(text: str, ours: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -5,7 +5,9 @@ What it does
     duration, year or date, or names a drug, brand or compound code (it says what an agent
     does or is). Each such sentence needs its own citation: one citation at the end of a
     paragraph does not cover the sentences before it. Table cells take the citation of their
-    table's caption.
+    table's caption. A citation covers the clause it closes, not another clause after it: a
+    value or agent in a clause after the sentence's last citation ("... [@a], and velostatin
+    was approved in 2018.") is reported here too, unless another work's citation covers it.
 
     Not claims: the title, headings, the references and declarations sections, figure and
     table numbers, and sentences about the manuscript itself or the authors' own reading
@@ -16,6 +18,7 @@ Why
 
 Example
     Fails:  Velostatin is an oral statin. It lowered LDL cholesterol by 38% [@halden2015].
+    Fails:  It lowered LDL cholesterol by 38% [@halden2015], and myalgia fell by 12%.
     Passes: Velostatin is an oral statin [@orsini2022]. It lowered LDL cholesterol by
             38% [@halden2015].
 """
@@ -33,9 +36,21 @@ SEVERITY = ERROR
 
 def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     for claim in ctx.claims:
+        s = claim.sentence
+        for start, end, said in claim.uncited:
+            line, col = s.pos(start)
+            end_line, end_col = s.pos(end)
+            yield Finding(
+                ctx.doc_of(claim).shown,
+                line,
+                col,
+                f"'{said}' stands in a clause after the sentence's last citation, which no "
+                "citation covers",
+                end_line,
+                end_col,
+            )
         if claim.cites:
             continue
-        s = claim.sentence
         why = (
             f"states '{claim.values[0].text}'"
             if claim.values
