@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .coverage import cited_spans, covered, non_claim_spans
 from .lexicon import Lexicon
 from .manuscript import Document, Sentence
-from .quantities import Quantity, numbers
+from .quantities import Quantity, may_hold_numbers, numbers
 
 # Sentences about the manuscript itself, or the authors' own reading, are not claims.
 META_RE = re.compile(
@@ -137,7 +137,11 @@ def claims_of(doc: Document, lexicon: Lexicon, exempt_sections: set[str]) -> lis
         text = s.text
         if not text.strip() or is_meta(text.strip()):
             continue
-        values = numbers(text, skip_spans(text) + non_claim_spans(text))
+        values = (
+            numbers(text, skip_spans(text) + non_claim_spans(text))
+            if may_hold_numbers(text)
+            else []
+        )
         agents = lexicon.agents_in(text)
         if not values and not agents:
             continue

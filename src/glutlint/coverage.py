@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: a surname: capitalised, and not one of the English words that open a clause ("In 2019")
 _NAME = (
@@ -60,16 +61,27 @@ class Marker:
     narrative: bool = False  # "Smith et al. [@smith]": covers what follows
 
 
+_AUTHORISH_RE = re.compile(r"(?:19|20)\d\d|et\s+al|colleagues|co-?workers|\sand\s|&")
+
+
 def foreign_markers(text: str) -> list[tuple[int, int, bool]]:
     """Other works' citations in `text`: (start, end, narrative)."""
+    return list(_foreign_markers(text))
+
+
+@lru_cache(maxsize=4096)
+def _foreign_markers(text: str) -> tuple[tuple[int, int, bool], ...]:
+    """Cached: a claim's sentence is read for its values, its coverage and its citations."""
     out: list[tuple[int, int, bool]] = []
-    for rx in (AUTHOR_YEAR_RE, NUMERIC_REF_RE, SUPERSCRIPT_RE):
+    authorish = _AUTHORISH_RE.search(text) is not None  # a cheap test before the costly ones
+    patterns = [NUMERIC_REF_RE, SUPERSCRIPT_RE] + ([AUTHOR_YEAR_RE] if authorish else [])
+    for rx in patterns:
         out.extend((m.start(), m.end(), False) for m in rx.finditer(text))
     taken = [(a, b) for a, b, _n in out]
-    for m in NARRATIVE_RE.finditer(text):
+    for m in NARRATIVE_RE.finditer(text) if authorish else ():
         if not any(a <= m.start() < b for a, b in taken):
             out.append((m.start(), m.end(), True))
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 #: a citation that the sentence goes on from without a break ("Velostatin [@a] lowered ...")
@@ -151,6 +163,9 @@ MENTION_BEFORE_RE = re.compile(
 )
 
 
+_MENTION_END_RE = re.compile(r"al\.?|colleagues|co-?workers|\(?(?:19|20)\d{2}[a-z]?\)?,?")
+
+
 @dataclass(frozen=True)
 class Mention:
     """An author mention standing just before a citation group of ours."""
@@ -165,6 +180,9 @@ def mention_before(text: str, at: int) -> Mention | None:
     """The author mention that ends at offset `at` (a citation group's start), or None. A lone
     capitalised word counts only with a year ("Smith (2010)"): otherwise it is any noun."""
     window = text[max(0, at - 120) : at]
+    last = (window.split() or [""])[-1]
+    if not (last[:1].isupper() or _MENTION_END_RE.fullmatch(last)):
+        return None  # a cheap test first: most citations follow no author mention
     m = MENTION_BEFORE_RE.search(window)
     if m is None:
         return None
