@@ -251,8 +251,8 @@ def _html_end(t: str, i: int, lim: int, autolinks: bool) -> int | None:
     """End of an HTML comment, tag or (where links are allowed) autolink starting at i."""
     if autolinks:
         m = _AUTOLINK_RE.match(t, i, lim)
-        if m:
-            return m.end()
+        if m:  # with the attributes pandoc reads after it: ``<https://x.org>{.c}``
+            return _attrs_end(t, m.end(), lim) or m.end()
     if t.startswith("<!--", i):
         k = t.find("-->", i + 4, lim)
         if k >= 0:
@@ -298,6 +298,16 @@ def _attrs_end(t: str, i: int, lim: int) -> int | None:
         return None
     m = _ATTRS_RE.match(t, i, lim)
     return m.end() if m else None
+
+
+def _link_attrs(t: str, i: int, lim: int, items: list[_Item]) -> int:
+    """End of a link or image that ends at i, with the attribute block pandoc reads right
+    after it (``![x](f.png){width=10%}``, ``[x][ref]{.c}``), whose contents are blanked."""
+    end = _attrs_end(t, i, lim)
+    if end is None:
+        return i
+    items.append((i + 1, end - 1))
+    return end
 
 
 def _source_end(t: str, i: int, lim: int) -> int | None:
@@ -840,7 +850,8 @@ class _InlineParser:
         src = _source_end(t, q, lim)
         if src is not None:  # inline link or image
             items, lsp2 = self.chunk(i + 1, q - 1, lsp, image)
-            return src, (lsp2 if image else lsp), [*items, (q + 1, src - 1)]
+            end = _link_attrs(t, src, lim, items)
+            return end, (lsp2 if image else lsp), [*items, (q + 1, src - 1)]
         # Reference link [text][label], [text][] or [text]: pandoc parses the text and
         # the label (keeping the label's word position), and renders an undefined
         # reference as the literal "[text][label]", both re-parsed afresh.
@@ -849,7 +860,9 @@ class _InlineParser:
             lsp2 = lsp
         items, _ = self.chunk(i + 1, q - 1, None, True)
         q2 = _bracket_end(t, q, lim) if q < lim and t[q] == "[" else None
-        if q2 is None or self.normal_cite(q, lsp2, lim, links) is not None:
+        if q2 is None:
+            return _link_attrs(t, q, lim, items), lsp2, items
+        if self.normal_cite(q, lsp2, lim, links) is not None:
             return q, lsp2, items
         _, lsp2 = self.chunk(q + 1, q2 - 1, lsp2, True)
         label, _ = self.chunk(q, q2, None, True)
@@ -857,7 +870,7 @@ class _InlineParser:
             items += label
         else:
             items.append((q + 1, q2 - 1))
-        return q2, lsp2, items
+        return _link_attrs(t, q2, lim, items), lsp2, items
 
     def script(self, i: int, lsp: _Pos | None, lim: int, links: bool) -> _Res | None:
         """Strikeout ``~~x~~``, sub/superscript ``~x~`` ``^x^`` and inline notes ``^[x]``.

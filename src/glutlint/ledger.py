@@ -15,6 +15,7 @@ from pathlib import Path
 from .claims import year_satisfies
 from .errors import InputError
 from .lexicon import Lexicon, fold
+from .numerals import fold_text as fold_numerals
 from .yamlfile import LineDict, load_yaml
 
 FACT_KEYS = {
@@ -380,7 +381,7 @@ def outdated(text: str, lexicon: Lexicon, ledger: Ledger) -> list[Outdated]:
         later = [ledger.get(s) for s in fact.superseded_by]
         first_year = min((f.year for f in later if f and f.year), default=None)
         anchor = None
-        for m in ANCHOR_RE.finditer(text):
+        for m in ANCHOR_RE.finditer(fold_numerals(text)):  # "as of ２０２１" reads 2021
             anchor = int(m.group("year"))
             word = m.group("word").lower()
             limit = first_year or 10_000

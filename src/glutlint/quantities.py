@@ -121,15 +121,16 @@ _DENOMINATORS: dict[str, int] = {
 #: Words that can start a quantity besides digits and the cardinals above.
 _OTHER_TRIGGERS = ("dozen", "half", "twice", "once", "thrice", "decade")
 _MAYBE_NUMBER = re.compile(
-    r"[0-9]|fold|(?i:\b(?:"
+    r"\d|fold|(?i:\b(?:"
     + "|".join(sorted({*_ONES, *_TENS, *_SCALES, *_DENOMINATORS, *_OTHER_TRIGGERS}))
     + r"))"
 )
 
 
 def may_hold_numbers(text: str) -> bool:
-    """False only when `text` has no digit and no number word: then `extract` finds nothing,
-    and a check need not load the extractor for it (tests hold the two to agreement)."""
+    """False only when `text` has no digit (of any script) and no number word: then `extract`
+    finds nothing, and a check need not load the extractor for it (tests hold the two to
+    agreement)."""
     return _MAYBE_NUMBER.search(text) is not None
 
 
@@ -137,7 +138,11 @@ def may_hold_numbers(text: str) -> bool:
 # Extraction through the cache
 # --------------------------------------------------------------------------------------------
 
-_CODE = (str(Path(__file__).with_name("extraction.py")), __file__)
+_CODE = (
+    str(Path(__file__).with_name("extraction.py")),
+    __file__,
+    str(Path(__file__).with_name("numerals.py")),
+)
 _FIELD_TYPES = (float | int, float | int | None, str, str, str, int, int, str, int)
 
 
@@ -151,9 +156,9 @@ def numbers(text: str, skip_spans: Iterable[tuple[int, int]] = ()) -> list[Quant
     def compute() -> list[Quantity]:
         if not may_hold_numbers(text):
             return []
-        from .extraction import extract
+        from .numerals import read_quantities  # numerals: Unicode digits folded, offsets kept
 
-        return extract(text, skip_spans=spans)
+        return read_quantities(text, spans)
 
     k = key(code_key(*_CODE), text, repr(spans))
     return memo("numbers").get(k, compute, _encode, decode_numbers)  # type: ignore[return-value]
@@ -165,9 +170,9 @@ def source_numbers(text: str) -> list[Quantity]:
     from .cache import cached, code_key, folder, key
 
     def compute() -> object:
-        from .extraction import extract
+        from .numerals import read_quantities  # numerals: Unicode digits folded, offsets kept
 
-        return _encode(extract(text))
+        return _encode(read_quantities(text))
 
     raw = cached(folder(), f"numbers-{key(code_key(*_CODE), text)}", compute, _is_encoded)
     return [Quantity(*q) for q in raw]  # type: ignore[union-attr]

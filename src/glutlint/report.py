@@ -156,17 +156,21 @@ def sentence_marks(sentence: str, items: list[Item]) -> list[tuple[int, int, Ite
     Items carry offsets in the parsed text, which differs from the displayed sentence by
     whitespace and emphasis marks; so each item is found by its text, left to right.
     """
+    from .numerals import fold
+
+    shown = fold(sentence)  # values are named as read: "2018" for "２０１８", "1,000" for "1 000"
     spans: list[tuple[int, int, Item]] = []
     cursor = 0
     for item in sorted(items, key=lambda i: (i.start, -i.end)):
         needle = " ".join(item.text.split())
-        hits = _find(sentence, needle, cursor) or _find(sentence, needle)
+        hits = _find(shown.text, needle, cursor) or _find(shown.text, needle)
         for at in hits:
             end = at + len(needle)
             if all(end <= a or at >= b for a, b, _ in spans):
                 spans.append((at, end, item))
                 cursor = end
                 break
+    spans = [(*shown.span_in_original(a, b), item) for a, b, item in spans]
     return sorted(spans, key=lambda s: s[0])
 
 

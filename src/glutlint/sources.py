@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
+from .numerals import fold_text as fold_numerals
 from .patterns import lazy
 from .source_kinds import KINDS, canonical
 from .textio import MAX_BYTES
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     import yaml
 
 #: Bump when normalisation changes, so cached texts from older rules are not reused.
-NORMALISER_VERSION = "1"
+NORMALISER_VERSION = "2"
 
 # --------------------------------------------------------------------------------------------
 # Sidecar: per-source settings
@@ -358,7 +359,8 @@ def _drop_greek(m: re.Match[str]) -> str:
 
 def fold_chars(s: str) -> str:
     """Character-level folding applied identically to source lines and claim text."""
-    s = unicodedata.normalize("NFC", s).translate(_CHAR_TABLE)
+    s = fold_numerals(unicodedata.normalize("NFC", s))  # before spaces and invisibles go
+    s = s.translate(_CHAR_TABLE)
     s = _BANG_D_RE.sub("D-", s)
     s = _GREEK_RE.sub(_drop_greek, s)
     s = _ORPHAN_HYPHEN_RE.sub(r"\1", s)
@@ -817,7 +819,7 @@ def _cache_key(data: bytes, settings: SourceSettings) -> str:
     head = json.dumps(
         {
             "v": NORMALISER_VERSION,
-            "code": code_key(__file__),
+            "code": code_key(__file__, str(Path(__file__).with_name("numerals.py"))),
             "kind": settings.kind,
             "exclude": settings.exclude,
         },
