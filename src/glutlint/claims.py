@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .lexicon import Lexicon
 from .manuscript import Document, Sentence
 from .quantities import Quantity, numbers
+
+if TYPE_CHECKING:
+    from .cache import Store
 
 # Sentences about the manuscript itself, or the authors' own reading, are not claims.
 META_RE = re.compile(
@@ -75,8 +79,11 @@ def is_meta(text: str) -> bool:
     return bool(META_RE.match(text))
 
 
-def claims_of(doc: Document, lexicon: Lexicon, exempt_sections: set[str]) -> list[Claim]:
-    """Every sentence of `doc` that states a fact (a value or a named agent)."""
+def claims_of(
+    doc: Document, lexicon: Lexicon, exempt_sections: set[str], store: Store | None = None
+) -> list[Claim]:
+    """Every sentence of `doc` that states a fact (a value or a named agent); `store` keeps
+    each sentence's numbers."""
     out: list[Claim] = []
     captions = {b.table: b for b in doc.blocks if b.kind == "caption"}
     caption_cites: dict[int, list] = {}
@@ -90,7 +97,7 @@ def claims_of(doc: Document, lexicon: Lexicon, exempt_sections: set[str]) -> lis
         text = s.text
         if not text.strip() or is_meta(text.strip()):
             continue
-        values = numbers(text, skip_spans(text))
+        values = numbers(text, skip_spans(text), store)
         agents = lexicon.agents_in(text)
         if not values and not agents:
             continue
