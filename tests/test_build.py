@@ -460,7 +460,7 @@ def _flagship_files() -> list[Path]:
 @pytest.mark.skipif(not _flagship_files(), reason="manuscript/ is empty: no flagship to build")
 def test_flagship_manuscript_builds(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = glutlint(REPO, "build", "--force", "-o", str(out))
+    result = glutlint(REPO, "build", "--force", "--no-cache", "-o", str(out))
     assert result.code == 0, result.err
     files = _flagship_files()
     source = "\n".join(p.read_text(encoding="utf-8") for p in files)

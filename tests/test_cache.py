@@ -105,14 +105,15 @@ def test_a_cached_bibliography_still_checks_where_file_fields_lead(
 
 def test_a_warm_check_does_not_load_the_number_extractor(seeded: Project) -> None:
     """Start-up stays lean: when nothing changed, the check reads the cache and never imports
-    the number extractor, bibtexparser, markdown-it, PyYAML or the TOML parser."""
+    the number extractor, bibtexparser, markdown-it or PyYAML (settings are read every time,
+    never cached: the TOML parser is loaded by every run)."""
     seeded.write("manuscript/a.md", TWO_CLAIMS)
     cmd = [sys.executable, "-X", "importtime", "-m", "glutlint", "check", *SELECT]
     cold = subprocess.run(cmd, cwd=seeded.root, capture_output=True, text=True, timeout=120)
     warm = subprocess.run(cmd, cwd=seeded.root, capture_output=True, text=True, timeout=120)
     assert cold.returncode == warm.returncode == 0, cold.stderr[-500:]
     assert "glutlint.extraction" in cold.stderr and "bibtexparser" in cold.stderr
-    for module in ("glutlint.extraction", "bibtexparser", "markdown_it", "yaml", "tomllib"):
+    for module in ("glutlint.extraction", "bibtexparser", "markdown_it", "yaml"):
         assert f" {module}\n" not in warm.stderr, module
 
 

@@ -113,8 +113,15 @@ def squash(text: str) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
+def flagship_config():  # noqa: ANN201 - Config
+    """The repository's own project, read without its cache: tests never share it."""
+    config = load_config(ROOT)
+    config.cache = False
+    return config
+
+
 def flagship_records() -> list[ClaimRecord]:
-    project = Project.load(load_config(ROOT))
+    project = Project.load(flagship_config())
     ctx = Context(project, project.parse(list(project.config.manuscript)))
     return records(ctx, run_rules(ctx))
 
@@ -123,7 +130,7 @@ def flagship_records() -> list[ClaimRecord]:
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, float]:
     out = tmp_path_factory.mktemp("report") / "evidence.html"
     started = time.perf_counter()
-    r = run_cli(["report", "-o", str(out)], ROOT)
+    r = run_cli(["report", "--no-cache", "-o", str(out)], ROOT)
     elapsed = time.perf_counter() - started
     assert r.code == 0, r.err
     assert "wrote" in r.err and r.out == ""
@@ -186,7 +193,7 @@ def test_counts_and_source_table_match_the_records(flagship: tuple[Path, str, fl
     assert count("claims") == len(recs)
     for verdict in ("verified", "flagged", "unverified", "uncited"):
         assert count(verdict) == verdicts.get(verdict, 0), verdict
-    project = Project.load(load_config(ROOT))
+    project = Project.load(flagship_config())
     table = dom.find("section", id="sources").find("tbody")
     rows = table.find_all("tr")
     assert len(rows) == len(project.entries)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from glutlint import sources
+from glutlint.cache import Store
 from glutlint.errors import InputError
 from glutlint.sources import (
     SourceSettings,
@@ -397,9 +398,9 @@ def test_exclude_past_the_end_points_at_the_sidecar(tmp_path: Path) -> None:
 
 
 def load_index(
-    entries: dict[str, Path], sidecar: dict[str, SourceSettings], cache: Path | None = None
+    entries: dict[str, Path], sidecar: dict[str, SourceSettings], store: Store | None = None
 ) -> dict[str, SourceText]:
-    return {k: load_source(k, p, sidecar.get(k), cache) for k, p in entries.items()}
+    return {k: load_source(k, p, sidecar.get(k), store) for k, p in entries.items()}
 
 
 def test_load_sources_and_missing_files(tmp_path: Path, sidecar: dict[str, SourceSettings]) -> None:
@@ -417,20 +418,21 @@ def test_cache_round_trip(
 ) -> None:
     cache = tmp_path / "cache"
     entries = {"sanacora2008": SANACORA, "mcintyre2024": MCINTYRE}
-    first = load_index(entries, sidecar, cache)
-    sources.flush_cache()
+    store = Store(cache)
+    first = load_index(entries, sidecar, store)
+    store.flush()
     assert not cache.exists()  # nothing normalised yet: a source's text is read when needed
     assert all(first[k].text for k in entries)
-    sources.flush_cache()  # written only when the command succeeds
-    files = sorted(cache.glob("*.json"))
+    store.flush()  # written only when the command succeeds
+    files = sorted(cache.glob("source-*.json"))
     assert len(files) == 2
-    assert all(json.loads(f.read_text())["version"] == sources.NORMALISER_VERSION for f in files)
+    assert all(isinstance(json.loads(f.read_text())[0], str) for f in files)
 
     def no_normalise(*args: object, **kwargs: object) -> None:
         raise AssertionError("normalised again despite the cache")
 
     monkeypatch.setattr(sources, "normalise", no_normalise)
-    second = load_index(entries, sidecar, cache)
+    second = load_index(entries, sidecar, Store(cache))
     for key in entries:
         assert second[key].text == first[key].text
         assert second[key].line_map == first[key].line_map
@@ -438,15 +440,16 @@ def test_cache_round_trip(
     monkeypatch.undo()
 
     # Other settings are another cache entry; a damaged entry is recomputed, not trusted.
+    store = Store(cache)
     other = load_index(
-        {"sanacora2008": SANACORA}, {"sanacora2008": SourceSettings("", [(1, 5)])}, cache
+        {"sanacora2008": SANACORA}, {"sanacora2008": SourceSettings("", [(1, 5)])}, store
     )
     assert other["sanacora2008"].text
-    sources.flush_cache()
-    assert len(list(cache.glob("*.json"))) == 3
+    store.flush()
+    assert len(list(cache.glob("source-*.json"))) == 3
     for f in files:
         f.write_text('{"version": "1", "text": 3}', encoding="utf-8")
-    again = load_index(entries, sidecar, cache)
+    again = load_index(entries, sidecar, Store(cache))
     assert again["sanacora2008"].text == first["sanacora2008"].text
 
 

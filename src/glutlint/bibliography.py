@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .cache import cached
-from .cache import key as cache_key
 from .errors import InputError
 from .textio import read_text
+
+if TYPE_CHECKING:
+    from .cache import Store
 
 
 @dataclass
@@ -21,7 +23,8 @@ class Entry:
     line: int
     fields: dict[str, str] = field(default_factory=dict)
     field_lines: dict[str, int] = field(default_factory=dict)
-    file: Path | None = None
+    #: Resolved on every load: where it leads depends on the file system, not on the text.
+    file: Path | None = field(default=None, metadata={"stored": False})
 
     @property
     def year(self) -> int | None:
@@ -76,48 +79,31 @@ def _unbalanced(raw: str) -> bool:
     return depth != 0
 
 
-def load_bibliography(path: Path, root: Path, cache: Path | None = None) -> dict[str, Entry]:
+def load_bibliography(path: Path, root: Path, store: Store | None = None) -> dict[str, Entry]:
     """Parse `path`; any block bibtexparser cannot parse is a one-line InputError.
 
-    With `cache`, the parse of identical text is reused (a bibliography with hundreds of
+    With `store`, the parse of identical text is reused (a bibliography with hundreds of
     entries costs more to parse than a whole check); `file` fields are resolved every time,
     since where they lead depends on the file system, not on the text."""
+    from .cache import key
+
     text = read_text(path)
     shown = _show(path, root)
-    parsed = cached(cache, f"bib-{cache_key(text)}", lambda: _parse(text, shown), _is_parse)
+    if store is None:
+        parsed = _parse(text, shown)
+    else:
+        parsed = store.value(f"bib-{key(text)}", list[Entry], lambda: _parse(text, shown))
     entries: dict[str, Entry] = {}
-    for item in parsed:  # type: ignore[union-attr]
-        entry = Entry(
-            key=item["key"],
-            entry_type=item["type"],
-            line=item["line"],
-            fields=item["fields"],
-            field_lines=item["field_lines"],
-        )
+    for entry in parsed:
         if entry.fields.get("file"):
-            entry.file = _source_path(entry.fields["file"], root, shown, entry.field_lines["file"])
+            line = entry.field_lines.get("file", entry.line)
+            entry.file = _source_path(entry.fields["file"], root, shown, line)
         entries[entry.key] = entry
     return entries
 
 
-def _is_parse(value: object) -> bool:
-    """A cached parse has the shape `_parse` returns (a damaged cache file is recomputed)."""
-    return isinstance(value, list) and all(
-        isinstance(e, dict)
-        and isinstance(e.get("key"), str)
-        and isinstance(e.get("type"), str)
-        and isinstance(e.get("line"), int)
-        and isinstance(e.get("fields"), dict)
-        and isinstance(e.get("field_lines"), dict)
-        and all(isinstance(v, str) for v in e["fields"].values())
-        and all(isinstance(v, int) for v in e["field_lines"].values())
-        and set(e["fields"]) == set(e["field_lines"])
-        for e in value
-    )
-
-
-def _parse(text: str, shown: str) -> list[dict]:
-    """Entries as plain data (key, type, line, fields, field_lines), in file order."""
+def _parse(text: str, shown: str) -> list[Entry]:
+    """The entries, in file order (their `file` not yet resolved)."""
     import logging
 
     import bibtexparser
@@ -147,21 +133,14 @@ def _parse(text: str, shown: str) -> list[dict]:
             prev = [e for e in library.entries if e.start_line < (block.start_line or 0)]
             key = prev[-1].key if prev else "?"
             raise InputError(shown, line, f"unbalanced braces in entry {key}")
-    out: list[dict] = []
+    out: list[Entry] = []
     lines = text.splitlines()
     for e in library.entries:
         if not e.key.strip():
             raise InputError(shown, e.start_line + 1, "entry without a citation key")
         fields = {k.lower(): _clean(str(f.value)) for k, f in e.fields_dict.items()}
-        out.append(
-            {
-                "key": e.key,
-                "type": e.entry_type.lower(),
-                "line": e.start_line + 1,
-                "fields": fields,
-                "field_lines": {k: _field_line(lines, e.start_line, k) for k in fields},
-            }
-        )
+        field_lines = {k: _field_line(lines, e.start_line, k) for k in fields}
+        out.append(Entry(e.key, e.entry_type.lower(), e.start_line + 1, fields, field_lines))
     return out
 
 

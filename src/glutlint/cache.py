@@ -1,21 +1,33 @@
-"""A small content-keyed JSON cache under the project's .glutlint_cache folder.
+"""The project's store: content-keyed JSON under the project's .glutlint_cache folder.
 
-Entries are computed on a miss and written only by `flush()`, which the CLI calls after a
-command succeeded: a refused or failed command leaves the project folder as it was. JSON, not
-pickle: a cache file is data, never code.
+A `Store` belongs to one loaded Project and is handed to what computes on its behalf.
+Entries are computed on a miss and kept in the store; `flush()`, called by a command that
+succeeded, writes them. A command that fails drops its store with the project: it writes
+nothing, and nothing of one project ever reaches another's folder.
 
-Two shapes: `cached` keeps one value per file (a source's normalisation, numbers, a parsed
-bibliography); a `Memo` keeps many small values in one file (one per manuscript block), so an
-edit re-analyses only the blocks it touched and a check reads one file, not hundreds.
+Every key holds the digest of the whole installed glutlint package (`code_digest`), so any
+change to the code, or to its data files, makes every entry a miss. Entries are JSON read
+back through `codec.decode` with the type the code expects: one that does not decode is a
+miss, recomputed and rewritten, never an error. The folder ignores itself (`.gitignore`
+with `*`, and a `CACHEDIR.TAG`, as pytest and ruff write), and is safe to delete.
+
+Two shapes: `value` keeps one value per file (a source's normalisation, its numbers, a
+parsed bibliography); a `Memo` keeps many small values in one file (one per manuscript
+block), so an edit re-analyses only the blocks it touched and a check reads one file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from . import atomic
+from .codec import Invalid, Unstorable, decode, encode
 
 # BLAKE2 from its builtin module: hashlib would load OpenSSL first (a start-up cost), and
 # BLAKE2 hashes hundreds of sources' bytes 4x faster than the builtin SHA-256.
@@ -30,116 +42,59 @@ def digest(data: bytes = b"") -> blake2b:
     return blake2b(data, digest_size=32)
 
 
-VERSION = "1"
+VERSION = "2"  # the layout of the files; the code itself is in every key
 CACHE_DIR = ".glutlint_cache"  # in the project root; everything in it is safe to delete
-_PENDING: dict[Path, object] = {}
-_FOLDER: list[Path | None] = [None]  # where memos live; set by the project that is loaded
 MEMO_LIMIT = 20000  # entries kept per memo file: the ones used last, then older ones
-
-
-def key(*parts: str) -> str:
-    h = digest(VERSION.encode())
-    for part in parts:
-        h.update(b"\0" + part.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
-
-
-def cached(
-    folder: Path | None,
-    name: str,
-    compute: Callable[[], object],
-    valid: Callable[[object], bool] | None = None,
-) -> object:
-    """The JSON value stored as `name` in `folder`, or `compute()` (queued for writing).
-
-    `valid` vets a stored value: a damaged or foreign file is recomputed, never trusted."""
-    if folder is None:
-        return compute()
-    file = folder / f"{name}.json"
-    if file in _PENDING:
-        return _PENDING[file]
-    try:
-        value = json.loads(file.read_text(encoding="utf-8"))
-        if valid is None or valid(value):
-            return value
-    except (OSError, ValueError, RecursionError):
-        pass
-    value = compute()
-    _PENDING[file] = value
-    return value
-
-
-def put(file: Path, value: object) -> None:
-    """Queue `value` to be written as `file` when the command succeeds."""
-    _PENDING[file] = value
-
-
-def flush() -> None:
-    """Write queued entries and memos; a cache that cannot be written is a lost speed-up."""
-    while _PENDING:
-        file, value = _PENDING.popitem()
-        _write(file, value)
-    for m in _MEMOS.values():
-        m.flush()
-
-
-def _write(file: Path, value: object) -> None:
-    """Write atomically: a reader sees the old file or the new one, never half of one. The
-    temporary name is this process's own, opened exclusively (no tempfile import)."""
-    try:
-        text = json.dumps(value, ensure_ascii=False)  # the C encoder; json.dump() is not
-    except (TypeError, ValueError, RecursionError):
-        return  # not JSON: kept in memory only
-    tmp = file.with_name(f".tmp-{os.getpid()}-{file.name}")
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp.unlink(missing_ok=True)  # left by a process of the same id that was killed
-        try:
-            with tmp.open("x", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, file)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
-
-
-def folder() -> Path | None:
-    """The cache folder of the loaded project, or None when caching is off."""
-    return _FOLDER[0]
+GITIGNORE = "# Created by glutlint automatically.\n*\n"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by glutlint.\n"
+    "# For information about cache directory tags, see:\n"
+    "#\thttps://bford.info/cachedir/\n"
+)
 
 
 @functools.cache
-def code_key(*module_files: str) -> str:
-    """A digest of the code that computes a cached value, so an upgrade (or an edit during
-    development) never reads a value the old code computed."""
+def code_digest() -> str:
+    """One digest of every file of the installed package (modules and data), read once per
+    process: a value computed by other code is never read back."""
+    return folder_digest(Path(__file__).resolve().parent)
+
+
+def folder_digest(root: Path) -> str:
+    """A digest of the names and bytes of every file under `root` (compiled files aside)."""
+    files = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        files += [os.path.join(folder, n) for n in names if not n.endswith((".pyc", ".pyo"))]
     h = digest()
-    for f in module_files:
-        try:
-            h.update(Path(f).read_bytes())
-        except OSError:
-            h.update(f.encode())
-    return h.hexdigest()[:16]
+    for f in sorted(files):
+        with open(f, "rb") as fh:
+            data = fh.read()
+        h.update(f"{os.path.relpath(f, root)}\0{len(data)}\0".encode("utf-8", "surrogatepass"))
+        h.update(data)
+    return h.hexdigest()
 
 
-def configure(folder: Path | None) -> None:
-    """Bind every memo to a project's cache folder (None: memos stay in memory)."""
-    if folder != _FOLDER[0]:
-        _FOLDER[0] = folder
-        for m in _MEMOS.values():  # another project: its own file, nothing carried over
-            m.stored, m.used, m.missed = None, {}, False
+@functools.cache
+def _base() -> blake2b:
+    return digest(f"{VERSION}\0{code_digest()}".encode())
+
+
+def key(*parts: str | bytes) -> str:
+    """The key of a value computed from `parts` by this version of the code."""
+    h = _base().copy()
+    for part in parts:
+        h.update(b"\0")
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 class Memo:
-    """A content-keyed table of small JSON values, one file per table.
+    """A content-keyed table of small JSON values, one file per table."""
 
-    `get(key, compute, encode, decode)`: `encode` returns None for a value not worth
-    storing; `decode` turns a stored value back into the result and returns None for
-    anything malformed, which is then recomputed."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
         self.stored: dict[str, object] | None = None  # as read from disk
         self.used: dict[str, object] = {}  # encoded values used in this run
         self.missed = False
@@ -147,33 +102,45 @@ class Memo:
     def _load(self) -> dict[str, object]:
         if self.stored is None:
             self.stored = {}
-            folder = _FOLDER[0]
-            if folder is not None:
-                try:
-                    data = json.loads((folder / f"{self.name}.json").read_text(encoding="utf-8"))
-                    if isinstance(data, dict) and data.get("version") == VERSION:
-                        entries = data.get("entries")
-                        self.stored = entries if isinstance(entries, dict) else {}
-                except (OSError, ValueError, RecursionError):
-                    pass
+            if self.file is not None:
+                data = _read_json(self.file)
+                if isinstance(data, dict) and data.get("version") == VERSION:
+                    entries = data.get("entries")
+                    self.stored = entries if isinstance(entries, dict) else {}
         return self.stored
 
     def get(
         self,
         key: str,
-        compute: Callable[[], object],
-        encode: Callable[[object], object],
-        decode: Callable[[object], object | None],
-    ) -> object:
-        raw = self.used.get(key, self._load().get(key))
+        compute: Callable[[], Any],
+        kind: object,
+        to: Callable[[Any], object] | None = None,
+        back: Callable[[Any], Any] | None = None,
+    ) -> Any:
+        """The value under `key`, or `compute()` (kept for writing).
+
+        What is stored is `to(value)` (default: the value; None: nothing), a `kind`;
+        `back(stored)` turns a decoded entry into the value, or returns None to refuse it
+        (then it is recomputed)."""
+        raw = self.used.get(key)
+        if raw is None:
+            raw = self._load().get(key)
         if raw is not None:
-            value = decode(raw)
+            try:
+                value = decode(kind, raw)
+                if back is not None:
+                    value = back(value)
+            except Invalid:
+                value = None
             if value is not None:
                 self.used[key] = raw
                 return value
         value = compute()
-        stored = encode(value)
-        if stored is None:  # a value JSON cannot hold is recomputed next time
+        try:
+            stored = encode(value if to is None else to(value))
+        except (Unstorable, RecursionError):  # recomputed next time
+            return value
+        if stored is None:  # `to` found nothing worth keeping
             return value
         if len(self.used) >= MEMO_LIMIT:  # a long editor session: keep memory bounded
             self.used.clear()
@@ -181,24 +148,85 @@ class Memo:
         self.missed = True
         return value
 
-    def flush(self) -> None:
-        folder = _FOLDER[0]
-        if folder is None or not self.missed:
-            return
+    def entries(self) -> dict[str, object] | None:
+        """What the file should hold now, or None when nothing changed."""
+        if not self.missed:
+            return None
         entries = dict(self.used)
         for k, v in (self.stored or {}).items():
             if len(entries) >= MEMO_LIMIT:
                 break
             entries.setdefault(k, v)
-        _write(folder / f"{self.name}.json", {"version": VERSION, "entries": entries})
         self.stored, self.used, self.missed = entries, {}, False
+        return entries
 
 
-_MEMOS: dict[str, Memo] = {}
+class Store:
+    """The cache of one project: `folder` None keeps everything in memory only."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._memos: dict[str, Memo] = {}
+        self._pending: dict[str, object] = {}  # file name -> encoded value
+
+    def memo(self, name: str) -> Memo:
+        """The table called `name`."""
+        m = self._memos.get(name)
+        if m is None:
+            file = None if self.folder is None else self.folder / f"{name}.json"
+            m = self._memos[name] = Memo(file)
+        return m
+
+    def value(self, name: str, kind: object, compute: Callable[[], Any]) -> Any:
+        """The value stored as `name` (decoded as `kind`), or `compute()` (kept for writing)."""
+        file = f"{name}.json"
+        if file in self._pending:
+            return decode(kind, self._pending[file])
+        if self.folder is not None:
+            raw = _read_json(self.folder / file)
+            if raw is not None:
+                try:
+                    return decode(kind, raw)
+                except Invalid:
+                    pass
+        value = compute()
+        with contextlib.suppress(Unstorable, RecursionError):
+            self._pending[file] = encode(value)
+        return value
+
+    def flush(self) -> None:
+        """Write what this run computed; a cache that cannot be written is a lost speed-up."""
+        writes = list(self._pending.items())
+        self._pending.clear()
+        for name, m in self._memos.items():
+            entries = m.entries()
+            if entries is not None:
+                writes.append((f"{name}.json", {"version": VERSION, "entries": entries}))
+        if self.folder is None or not writes:
+            return
+        try:
+            _prepare(self.folder)
+        except OSError:
+            return
+        for name, value in writes:
+            try:
+                text = json.dumps(value, ensure_ascii=False)  # the C encoder; dump() is not
+                atomic.write(self.folder / name, text.encode("utf-8"))
+            except (OSError, ValueError, RecursionError):
+                continue
 
 
-def memo(name: str) -> Memo:
-    """The process-wide memo called `name`."""
-    if name not in _MEMOS:
-        _MEMOS[name] = Memo(name)
-    return _MEMOS[name]
+def _prepare(folder: Path) -> None:
+    """Make the folder, telling git and backup tools to leave it alone."""
+    folder.mkdir(exist_ok=True)
+    for name, text in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+        if not (folder / name).is_file():
+            atomic.write(folder / name, text.encode())
+
+
+def _read_json(file: Path) -> object:
+    """The JSON in `file`, or None when it is absent, unreadable, not JSON or too deep."""
+    try:
+        return json.loads(file.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None

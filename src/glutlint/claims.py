@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .coverage import cited_spans, covered, non_claim_spans
 from .lexicon import Lexicon
 from .manuscript import Document, Sentence
 from .quantities import Quantity, may_hold_numbers, numbers
+
+if TYPE_CHECKING:
+    from .cache import Store
 
 # Sentences about the manuscript itself, or the authors' own reading, are not claims.
 META_RE = re.compile(
@@ -122,8 +126,11 @@ def is_meta(text: str) -> bool:
     return bool(META_RE.match(text))
 
 
-def claims_of(doc: Document, lexicon: Lexicon, exempt_sections: set[str]) -> list[Claim]:
-    """Every sentence of `doc` that states a fact (a value or a named agent)."""
+def claims_of(
+    doc: Document, lexicon: Lexicon, exempt_sections: set[str], store: Store | None = None
+) -> list[Claim]:
+    """Every sentence of `doc` that states a fact (a value or a named agent); `store` keeps
+    each sentence's numbers."""
     out: list[Claim] = []
     captions = {b.table: b for b in doc.blocks if b.kind == "caption"}
     caption_cites: dict[int, list] = {}
@@ -138,7 +145,7 @@ def claims_of(doc: Document, lexicon: Lexicon, exempt_sections: set[str]) -> lis
         if not text.strip() or is_meta(text.strip()):
             continue
         values = (
-            numbers(text, skip_spans(text) + non_claim_spans(text))
+            numbers(text, skip_spans(text) + non_claim_spans(text), store)
             if may_hold_numbers(text)
             else []
         )

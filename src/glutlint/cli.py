@@ -74,12 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        code = int(_module(args.command).run(args))
-        if code in (0, 1):
-            for module, flush in (("glutlint.sources", "flush_cache"), ("glutlint.cache", "flush")):
-                if module in sys.modules:
-                    getattr(sys.modules[module], flush)()
-        return code
+        return int(_module(args.command).run(args))
     except InputError as exc:
         if exc.path:
             exc.path = _shown(exc.path)

@@ -100,32 +100,11 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def read_toml(path: Path, text: str) -> dict:
-    """`tomllib.loads(text)`, kept in the project's cache beside `path`: parsing TOML costs
-    more than the rest of a cached check's start-up. Not kept when the table says
-    `cache = false`, or holds values JSON cannot (TOML dates)."""
-    import json
-
-    from .cache import CACHE_DIR, key, put
-
-    file = path.parent / CACHE_DIR / f"toml-{key(text)}.json"
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-        if isinstance(data, dict):
-            return data
-    except (OSError, ValueError, RecursionError):
-        pass
+    """`tomllib.loads(text)`. Never cached: settings decide what a check reports, so they
+    are read from the file itself every time."""
     import tomllib
 
-    data = tomllib.loads(text)
-    tool = data.get("tool")
-    conf = tool.get("glutlint") if isinstance(tool, dict) else None
-    if isinstance(conf, dict) and conf.get("cache", True) is not False:
-        try:
-            json.dumps(data)
-        except (TypeError, ValueError):
-            return data
-        put(file, data)
-    return data
+    return tomllib.loads(text)
 
 
 def _str_list(value: object, key: str, path: Path) -> list[str]:

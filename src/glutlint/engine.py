@@ -38,7 +38,9 @@ class Context:
     def claims(self) -> list[Claim]:
         out: list[Claim] = []
         for doc in self.documents:
-            out.extend(claims_of(doc, self.project.lexicon, self.exempt_sections))
+            out.extend(
+                claims_of(doc, self.project.lexicon, self.exempt_sections, self.project.store)
+            )
         return out
 
     @cached_property

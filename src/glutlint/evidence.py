@@ -10,9 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bibliography import Entry
@@ -91,7 +90,7 @@ class SourceIndex:
     def quantities(self) -> list[SourceQuantity]:
         text = self.source.text
         by_sentence: dict[tuple[int, int], list[Quantity]] = {}
-        for q in source_numbers(text):
+        for q in source_numbers(text, self.source.store):
             by_sentence.setdefault(self.sentence_of(q.start), []).append(q)
         out = []
         for (a, b), qs in by_sentence.items():
@@ -248,13 +247,13 @@ class SourceIndex:
                 m = rx.search(self.lower) if rx else None
                 return [m.start(), m.end()] if m else []
 
-            digest = self.source.digest
-            if digest:  # from the memo: the source's text need not even be read
-                from . import sources
-                from .cache import code_key, key, memo
+            store, digest = self.source.store, self.source.digest
+            if store is not None and digest:  # the source's text need not even be read
+                from .cache import key
 
-                k = key(code_key(__file__, sources.__file__), digest, name)
-                found = memo("mentions").get(k, search, list, _decode_span)
+                found = store.memo("mentions").get(
+                    key(digest, name), search, list[int], back=_span_or_none
+                )
             else:
                 found = search()
             self._first_spans[name] = (found[0], found[1]) if found else None  # type: ignore[index]
@@ -564,87 +563,19 @@ def _claim_words(claim: Claim, q: Quantity) -> dict[str, tuple[int, bool]]:
     return words
 
 
-def _decode_span(raw: object) -> list[int] | None:
-    ok = isinstance(raw, list) and len(raw) in (0, 2) and all(type(x) is int for x in raw)
-    return raw if ok else None  # type: ignore[return-value]
+def _span_or_none(found: list[int]) -> list[int] | None:
+    return found if len(found) in (0, 2) else None
 
 
 def verdict_of(claim: Claim, project: Project) -> Verdict:
-    """`check_claim` through the project's memo, keyed by the claim's block, its place in
-    the block, its citations and the project's fingerprint: an edit re-checks the claims of
-    the paragraphs it touched, and a changed source or lexicon re-checks them all."""
-    from . import claims, coverage, lexicon, quantities, sources, words
-    from .cache import code_key, key, memo
+    """`check_claim` through the project's store (see `stored_verdicts`)."""
+    from .stored_verdicts import remembered
 
-    code = code_key(__file__, claims.__file__, quantities.__file__, words.__file__)
-    extraction = str(Path(__file__).with_name("extraction.py"))  # not imported on a warm check
-    code += code_key(lexicon.__file__, sources.__file__, coverage.__file__, extraction)
-    s = claim.sentence
-    k = key(code, project.fingerprint, s.block.raw, f"{s.start}:{s.end}", *claim.keys)
-    return memo("verdicts").get(  # type: ignore[return-value]
-        k,
+    return remembered(
+        claim,
+        project,
         lambda: check_claim(claim, project.indexes, project.lexicon, project.entries),
-        _encode_verdict,
-        lambda raw: _decode_verdict(raw, claim),
     )
-
-
-def _encode_passage(p: Passage | None) -> list | None:
-    return None if p is None else list(astuple(p))
-
-
-def _decode_passage(raw: object) -> Passage | None:
-    if raw is None:
-        return None
-    if not (isinstance(raw, list) and len(raw) == 7):
-        raise ValueError("passage")
-    types = (str, str, int, int, int, str, str)
-    if not all(type(x) is t for x, t in zip(raw, types, strict=True)):
-        raise ValueError("passage")
-    return Passage(*raw)
-
-
-def _encode_verdict(value: object) -> object:
-    v: Verdict = value  # type: ignore[assignment]
-    return {
-        "checked": v.checked,
-        "values": [
-            [
-                list(astuple(c.q)),
-                c.status,
-                *map(_encode_passage, (c.support, c.nearest, c.better, c.against)),
-            ]
-            for c in v.values
-        ],
-        "agents": [
-            [a.name, a.start, a.end, a.status, _encode_passage(a.support)] for a in v.agents
-        ],
-    }
-
-
-def _decode_verdict(raw: object, claim: Claim) -> Verdict | None:
-    """A stored verdict for `claim`, or None when it is not in the shape written."""
-    from .quantities import decode_numbers
-
-    try:
-        if not isinstance(raw, dict) or type(raw["checked"]) is not bool:
-            return None
-        verdict = Verdict(claim, checked=raw["checked"])
-        for q, status, support, nearest, better, against in raw["values"]:
-            (value,) = decode_numbers([q]) or [None]
-            if value is None or not isinstance(status, str):
-                return None
-            p = [_decode_passage(x) for x in (support, nearest, better, against)]
-            verdict.values.append(ValueCheck(value, status, *p))
-        for name, start, end, status, support in raw["agents"]:
-            if not (isinstance(name, str) and isinstance(status, str)):
-                return None
-            if type(start) is not int or type(end) is not int:
-                return None
-            verdict.agents.append(AgentCheck(name, start, end, status, _decode_passage(support)))
-    except (KeyError, TypeError, ValueError):
-        return None
-    return verdict
 
 
 def check_claim(

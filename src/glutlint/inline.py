@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .patterns import lazy
+
+if TYPE_CHECKING:
+    from .cache import Store
 
 __all__ = [
     "Citation",
@@ -1054,13 +1058,13 @@ _Analysis = tuple[tuple[Citation, ...], tuple[tuple[int, int], ...]]
 
 
 @functools.lru_cache(maxsize=512)
-def _analyze_cached(text: str) -> _Analysis:
-    """The analysis of one block, from the project's memo when this exact text was seen."""
-    from .cache import code_key, key, memo
+def _analyze_cached(text: str, store: Store | None) -> _Analysis:
+    """The analysis of one block, from the project's store when this exact text was seen."""
+    if store is None:
+        return _analyze_now(text)
+    from .cache import key
 
-    return memo("inline").get(  # type: ignore[return-value]
-        key(code_key(__file__), text), lambda: _analyze_now(text), _encode, _decode
-    )
+    return store.memo("inline").get(key(text), lambda: _analyze_now(text), _Analysis)
 
 
 def _analyze_now(text: str) -> _Analysis:
@@ -1071,33 +1075,9 @@ def _analyze_now(text: str) -> _Analysis:
     return tuple(cites), tuple(spans)
 
 
-def _encode(value: object) -> object:
-    cites, spans = value  # type: ignore[misc]
-    return [[list(astuple(c)) for c in cites], [list(s) for s in spans]]
-
-
-def _decode(raw: object) -> _Analysis | None:
-    """A stored analysis, or None when it is not in the shape `_encode` writes."""
-    try:
-        cites_raw, spans_raw = raw  # type: ignore[misc]
-        cites = tuple(Citation(*c) for c in cites_raw)
-        spans = tuple((a, b) for a, b in spans_raw)
-    except (TypeError, ValueError):
-        return None
-    ok = all(type(a) is int and type(b) is int for a, b in spans) and all(
-        type(c.key) is str
-        and type(c.locator) is str
-        and {type(c.start), type(c.end), type(c.group_start), type(c.group_end)} == {int}
-        and type(c.in_text) is bool
-        and type(c.suppress_author) is bool
-        for c in cites
-    )
-    return (cites, spans) if ok else None
-
-
-def _analyze(text: str) -> tuple[list[Citation], list[tuple[int, int]]]:
+def _analyze(text: str, store: Store | None = None) -> tuple[list[Citation], list[tuple[int, int]]]:
     """Citations (in order) and non-prose spans of one block (computed once per text)."""
-    cites, spans = _analyze_cached(text)
+    cites, spans = _analyze_cached(text, store)
     return list(cites), list(spans)
 
 
@@ -1116,18 +1096,18 @@ def _analyze_full(text: str) -> tuple[list[Citation], list[tuple[int, int]]]:
     return cites, spans
 
 
-def find_citations(text: str) -> list[Citation]:
+def find_citations(text: str, store: Store | None = None) -> list[Citation]:
     """Find pandoc citations in raw or masked block text, in order of position.
 
     Anything pandoc would read as a ``Cite`` is reported, including keys in link text or
     in bare URLs (``https://medium.com/@user``), since pandoc would cite those too.
     """
-    return _analyze(text)[0]
+    return _analyze(text, store)[0]
 
 
-def citation_spans(text: str) -> list[tuple[int, int]]:
+def citation_spans(text: str, store: Store | None = None) -> list[tuple[int, int]]:
     """Distinct (group_start, group_end) spans of all citations, sorted."""
-    return sorted({(c.group_start, c.group_end) for c in find_citations(text)})
+    return sorted({(c.group_start, c.group_end) for c in find_citations(text, store)})
 
 
 def _trim_url(s: str) -> str:
@@ -1140,7 +1120,7 @@ def _trim_url(s: str) -> str:
     return s
 
 
-def mask_nonprose(text: str) -> str:
+def mask_nonprose(text: str, store: Store | None = None) -> str:
     """Return text of the same length with everything that is not prose turned to spaces.
 
     Masked: code spans, HTML comments and tags, autolinks, TeX math and commands, link
@@ -1149,7 +1129,7 @@ def mask_nonprose(text: str) -> str:
     text and backslash escapes stay.  Masking never creates or removes a citation: an
     ``@key`` that pandoc would cite inside a bare URL is kept.
     """
-    cites, spans = _analyze(text)
+    cites, spans = _analyze(text, store)
     chars = list(text)
     for start, end in spans:
         _blank(chars, start, end)
@@ -1162,13 +1142,15 @@ def mask_nonprose(text: str) -> str:
         for k in range(start, end):
             if chars[k] not in "\r\n" and not any(s <= k < e for s, e in keep):
                 chars[k] = " "
-    settled = _settle(text, chars, cites)
+    settled = _settle(text, chars, cites, store)
     if settled is None and structural != chars:
-        settled = _settle(text, structural, cites)
+        settled = _settle(text, structural, cites, store)
     return text if settled is None else settled
 
 
-def _settle(text: str, chars: list[str], cites: list[Citation]) -> str | None:
+def _settle(
+    text: str, chars: list[str], cites: list[Citation], store: Store | None = None
+) -> str | None:
     """Adjust a masking until it reads exactly like the original, or give up (None).
 
     Blanking can change how pandoc reads what is left: a ``$`` or backtick that was a
@@ -1180,7 +1162,7 @@ def _settle(text: str, chars: list[str], cites: list[Citation]) -> str | None:
     wanted = set(expected)
     for attempt in range(24):
         masked = "".join(chars)
-        got, spans = _analyze(masked)
+        got, spans = _analyze(masked, store)
         openers = [
             s
             for s, e in spans
@@ -1271,25 +1253,15 @@ def _sentence_start_ok(t: str, k: int) -> bool:
     return c.isupper() or c.isdigit() or c in "\"'\u201c\u2018([{@"
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """`sentence_spans(text)` through the project's memo (keyed by the text)."""
-    from .cache import code_key, key, memo
+def split_sentences(text: str, store: Store | None = None) -> list[tuple[int, int]]:
+    """`sentence_spans(text)`, through the project's store (keyed by the text)."""
+    if store is None:
+        return sentence_spans(text)
+    from .cache import key
 
-    return memo("sentences").get(  # type: ignore[return-value]
-        key(code_key(__file__), text), lambda: sentence_spans(text), _encode_spans, _decode_spans
+    return store.memo("sentences").get(
+        key(text), lambda: sentence_spans(text), list[tuple[int, int]]
     )
-
-
-def _encode_spans(spans: object) -> object:
-    return [list(s) for s in spans]  # type: ignore[union-attr]
-
-
-def _decode_spans(raw: object) -> list[tuple[int, int]] | None:
-    try:
-        spans = [(a, b) for a, b in raw]  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        return None
-    return spans if all(type(a) is int and type(b) is int for a, b in spans) else None
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -11,12 +11,16 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .claims import year_satisfies
 from .errors import InputError
 from .lexicon import Lexicon, fold
 from .numerals import fold_text as fold_numerals
 from .yamlfile import LineDict, load_yaml
+
+if TYPE_CHECKING:
+    from .cache import Store
 
 FACT_KEYS = {
     "id",
@@ -125,12 +129,14 @@ def _date(value: object, shown: str, line: int, what: str) -> str:
     return text
 
 
-def load_ledger(path: Path | None, shown: str, keys: set[str]) -> Ledger:
+def load_ledger(
+    path: Path | None, shown: str, keys: set[str], store: Store | None = None
+) -> Ledger:
     """Read and validate the ledger; every schema error names its line."""
     ledger = Ledger(path, shown)
     if path is None:
         return ledger
-    data = load_yaml(path, shown)
+    data = load_yaml(path, shown, store)
     if data is None:
         return ledger
     if not isinstance(data, LineDict) or set(data) - {"facts"}:

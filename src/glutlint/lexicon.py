@@ -11,9 +11,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .yamlfile import LineDict, load_yaml
+
+if TYPE_CHECKING:
+    from .cache import Store
 
 CODE_RE = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,5}-?\d{2,}(?:[,-]\d{3})?[A-Z]?)(?![\w-])")
 _FOLDED_CODE_RE = re.compile(r"([a-z]{1,6})-?\d{2,}(?:[,-]\d{3})?[a-z]?")
@@ -67,6 +71,8 @@ class Lexicon:
     corpus_agents: set[str] = field(default_factory=set)
     #: Identifies the file and everything learned (set by the project); "" for none.
     fingerprint: str = ""
+    #: The project's store, where answers of `agents_in` are kept (set by the project).
+    store: Store | None = field(default=None, repr=False, compare=False)
     _agents_seen: dict[str, list[tuple[int, int, str]]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -141,17 +147,14 @@ class Lexicon:
         """Agent mentions (start, end, canonical name) in `text`, longest names first.
 
         Asked of every sentence by several rules; answered once per text, and from the
-        project's memo when the lexicon (`fingerprint`) and the text are the same as before."""
+        project's store when the lexicon (`fingerprint`) and the text are the same as before."""
         found = self._agents_seen.get(text)
         if found is None:
-            if self.fingerprint:
-                from .cache import key, memo
+            if self.fingerprint and self.store is not None:
+                from .cache import key
 
-                found = memo("agents").get(  # type: ignore[assignment]
-                    key(self.fingerprint, text),
-                    lambda: self._agents_now(text),
-                    lambda v: [list(x) for x in v],  # type: ignore[union-attr]
-                    _decode_agents,
+                found = self.store.memo("agents").get(
+                    key(self.fingerprint, text), lambda: self._agents_now(text), _Mentions
                 )
             else:
                 found = self._agents_now(text)
@@ -179,87 +182,63 @@ class Lexicon:
         found.sort()
         return found
 
-    def learned_state(self) -> dict:
-        """The alias groups and corpus agents, as JSON (all names are folded strings)."""
-        return {
-            "groups": {c: sorted(m) for c, m in sorted(self.groups.items())},
-            "corpus": sorted(self.corpus_agents),
-        }
+    def learned_state(self) -> LearnedState:
+        """The alias groups and corpus agents (all names are folded strings)."""
+        return LearnedState(
+            {c: sorted(m) for c, m in sorted(self.groups.items())}, sorted(self.corpus_agents)
+        )
 
-    def restore(self, state: dict) -> None:
+    def restore(self, state: LearnedState) -> None:
         """Take the groups and corpus agents of a `learned_state`."""
-        self.groups = {c: set(m) for c, m in state["groups"].items()}
+        self.groups = {c: set(m) for c, m in state.groups.items()}
         self.canonical = {m: c for c, ms in self.groups.items() for m in ms}
-        self.corpus_agents = set(state["corpus"])
+        self.corpus_agents = set(state.corpus)
         self.__dict__.pop("agent_re", None)
         self.__dict__.pop("code_prefixes", None)
         self._agents_seen.clear()
 
-    def learn(self, scans: list[dict]) -> None:
+    def learn(self, scans: list[Scan]) -> None:
         """Learn alias pairs and drug-like names from what `scan` found in each source.
 
         Words are pooled first: sources share most of their vocabulary, so each distinct word
         is tested once however many sources there are."""
         words: set[str] = set()
         for found in scans:
-            for long, aliases in found["pairs"]:
+            for long, aliases in found.pairs:
                 if self.is_drug_word(long) or fold(long) in self.canonical:
                     self.add_group([long, *aliases])
                     self.corpus_agents.add(fold(long))
-            words.update(found["words"])
+            words.update(found.words)
         self.corpus_agents.update(self.drug_words(sorted(words)))
         self.__dict__.pop("agent_re", None)
         self.__dict__.pop("code_prefixes", None)
         self._agents_seen.clear()
 
 
-def _decode_agents(raw: object) -> list[tuple[int, int, str]] | None:
-    try:
-        out = [(a, b, n) for a, b, n in raw]  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        return None
-    ok = all(type(a) is int and type(b) is int and type(n) is str for a, b, n in out)
-    return out if ok else None
+_Mentions = list[tuple[int, int, str]]
 
 
-def is_learned_state(value: object) -> bool:
-    """A cached `learned_state` has its shape (a damaged cache file is recomputed)."""
-    if not isinstance(value, dict):
-        return False
-    groups, corpus = value.get("groups"), value.get("corpus")
-    return (
-        isinstance(groups, dict)
-        and all(isinstance(m, list) and set(map(type, m)) <= {str} for m in groups.values())
-        and isinstance(corpus, list)
-        and set(map(type, corpus)) <= {str}
-    )
+@dataclass
+class LearnedState:
+    """What a lexicon learned from the sources: alias groups and drug-like names (folded)."""
+
+    groups: dict[str, list[str]]
+    corpus: list[str]
 
 
-def scan(text: str) -> dict:
-    """What learning needs from a text, independent of the lexicon (so it can be cached):
+@dataclass
+class Scan:
+    """What learning needs from one text, independent of the lexicon (so it can be kept):
     alias pair candidates and the long lower-case words."""
+
+    pairs: list[tuple[str, list[str]]]
+    words: list[str]
+
+
+def scan(text: str) -> Scan:
+    """The `Scan` of a text."""
     words = sorted({w for w in DRUG_WORD_RE.findall(text) if not w.endswith("-")})
-    return {"pairs": alias_candidates(text), "words": words}
-
-
-def is_scan(value: object) -> bool:
-    """A cached `scan` result has its shape (a damaged cache file is recomputed)."""
-    if not isinstance(value, dict):
-        return False
-    pairs, words = value.get("pairs"), value.get("words")
-    return (
-        isinstance(words, list)
-        and set(map(type, words)) <= {str}
-        and isinstance(pairs, list)
-        and all(
-            isinstance(p, list | tuple)
-            and len(p) == 2
-            and isinstance(p[0], str)
-            and isinstance(p[1], list)
-            and all(isinstance(a, str) for a in p[1])
-            for p in pairs
-        )
-    )
+    return Scan(alias_candidates(text), words)
 
 
 DRUG_WORD_RE = re.compile(r"\b[a-z][a-z-]{5,}\b")
@@ -299,12 +278,12 @@ def _str_list(value: object, shown: str, line: int, what: str) -> list[str]:
     return [str(v) for v in value]
 
 
-def load_lexicon(path: Path | None, shown: str) -> Lexicon:
+def load_lexicon(path: Path | None, shown: str, store: Store | None = None) -> Lexicon:
     """Read the lexicon file; a missing setting gives an empty lexicon."""
     lex = Lexicon()
     if path is None:
         return lex
-    data = load_yaml(path, shown)
+    data = load_yaml(path, shown, store)
     if data is None:
         return lex
     if not isinstance(data, LineDict):

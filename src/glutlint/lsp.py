@@ -82,7 +82,10 @@ class WarmContext(Context):
         for doc in self.documents:
             hit = self.memo.claims.get(id(doc))
             if hit is None or hit[0] is not doc:
-                hit = (doc, claims_of(doc, self.project.lexicon, self.exempt_sections))
+                hit = (
+                    doc,
+                    claims_of(doc, self.project.lexicon, self.exempt_sections, self.project.store),
+                )
                 self.memo.claims[id(doc)] = hit
             out.extend(hit[1])
         return out
@@ -195,7 +198,7 @@ class Checker:
         cached = self._docs.get(path)
         if cached is not None and cached[0] == text:
             return cached[1]
-        doc = parse(path, text, shown)
+        doc = parse(path, text, shown, self.project.store if self.project else None)
         self._docs[path] = (text, doc)
         return doc
 

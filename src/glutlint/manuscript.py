@@ -14,9 +14,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .inline import citation_spans, find_citations, mask_nonprose, split_sentences
+
+if TYPE_CHECKING:
+    from .cache import Store
 
 ATTRS_RE = re.compile(r"\{[#.=:\w\s%\"'-]*\}\s*$")
 IMAGE_RE = re.compile(r"!\[(?P<alt>(?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)(?:\{[^}]*\})?")
@@ -48,6 +52,8 @@ class Block:
     heading_path: tuple[str, ...] = ()
     level: int = 0  # heading level for headings
     table: int = 0  # table number for cells and captions
+    #: Where the analyses of `raw` are kept (set by `parse`); never stored itself.
+    store: Store | None = field(default=None, compare=False, repr=False, metadata={"stored": False})
 
     def position(self, offset: int) -> tuple[int, int]:
         i = max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -56,7 +62,7 @@ class Block:
 
     @cached_property
     def masked(self) -> str:
-        return mask_nonprose(self.raw)
+        return mask_nonprose(self.raw, self.store)
 
 
 @dataclass
@@ -150,7 +156,7 @@ class Document:
 
 def _cites(block: Block, masked: str, base: int = 0) -> list[Cite]:
     out = []
-    for c in find_citations(masked):
+    for c in find_citations(masked, block.store):
         line, col = block.position(base + c.start)
         el, ec = block.position(base + c.end)
         out.append(Cite(c.key, line, col, el, ec, c.locator))
@@ -159,10 +165,10 @@ def _cites(block: Block, masked: str, base: int = 0) -> list[Cite]:
 
 def _sentences(block: Block) -> list[Sentence]:
     masked = block.masked
-    cites = find_citations(masked)
-    groups = citation_spans(masked)
+    cites = find_citations(masked, block.store)
+    groups = citation_spans(masked, block.store)
     out: list[Sentence] = []
-    for a, b in split_sentences(masked):
+    for a, b in split_sentences(masked, block.store):
         mine = [c for c in cites if a <= c.start < b]
         spans = [(max(g0, a) - a, min(g1, b) - a) for g0, g1 in groups if g0 < b and g1 > a]
         refs = []
@@ -197,10 +203,10 @@ def _block_from_lines(
     return content, starts, origins
 
 
-def _metadata(content: str, shown: str) -> dict[str, object]:
+def _metadata(content: str, shown: str, store: Store | None = None) -> dict[str, object]:
     from .yamlfile import loads_yaml
 
-    meta = loads_yaml(content, shown, first_line=2) or {}
+    meta = loads_yaml(content, shown, first_line=2, store=store) or {}
     if not isinstance(meta, dict):
         raise InputError(shown, 1, "YAML front matter must be a mapping")
     return meta
@@ -261,85 +267,52 @@ def _block_parser():  # noqa: ANN202 - MarkdownIt, imported here to keep start-u
     return md
 
 
-def parse(path: Path, text: str, shown: str) -> Document:
-    """Parse Markdown `text` (the content of `path`) into a Document, from the project's memo
-    when this exact text was parsed before (an edit re-parses only the file it changed)."""
-    from .cache import code_key, key, memo
+def parse(path: Path, text: str, shown: str, store: Store | None = None) -> Document:
+    """Parse Markdown `text` (the content of `path`) into a Document, from the project's
+    store when this exact text was parsed before (an edit re-parses only the file it
+    changed). The document's blocks keep their analyses in `store` too."""
+    if store is None:
+        return parse_now(path, text, shown)
+    from .cache import key
 
-    k = key(code_key(*_parser_files()), text)
-    return memo("documents").get(  # type: ignore[return-value]
-        k,
+    doc = store.memo("documents").get(
+        key(*_parser_versions(), text),
         lambda: parse_now(path, text, shown),
-        _encode_document,
-        lambda raw: _decode_document(raw, path, text, shown),
+        _Stored,
+        lambda d: (d.front_matter, d.blocks, d.suppressions),
+        lambda raw: _document(raw, path, text, shown, store),
     )
+    for b in doc.blocks:
+        b.store = store
+    return doc
 
 
 @functools.cache
-def _parser_files() -> tuple[str, ...]:
-    """The code a parse depends on: this module and the installed markdown-it (found, not
-    imported, so a cached parse costs no import)."""
+def _parser_versions() -> tuple[str, ...]:
+    """The installed markdown-it and its plugins (their version files, found, not imported,
+    so a stored parse costs no import): a parse depends on them as well as on our code."""
     import importlib.util
 
-    files = [__file__]
+    found = []
     for name in ("markdown_it", "mdit_py_plugins"):
         spec = importlib.util.find_spec(name)
-        files.append(spec.origin if spec and spec.origin else name)
-    return tuple(files)
+        origin = spec.origin if spec and spec.origin else ""
+        try:
+            found.append(Path(origin).read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            found.append(name)
+    return tuple(found)
 
 
-def _encode_document(doc: object) -> object:
-    d: Document = doc  # type: ignore[assignment]
-    return {
-        "front": d.front_matter,
-        "blocks": [
-            [b.kind, b.raw, b.starts, b.origins, b.section, list(b.heading_path), b.level, b.table]
-            for b in d.blocks
-        ],
-        "suppressions": [
-            [s.line, s.column, s.action, list(s.codes), s.end_line] for s in d.suppressions
-        ],
-    }
+_Stored = tuple[str | None, list[Block], list[Suppression]]
 
 
-def _ints(xs: object) -> bool:
-    return isinstance(xs, list) and set(map(type, xs)) <= {int}
-
-
-def _decode_document(raw: object, path: Path, text: str, shown: str) -> Document | None:
-    """A stored parse, or None when it is not in the shape `_encode_document` writes."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("front"), str | None):
-        return None
-    doc = Document(path=path, shown=shown, text=text, front_matter=raw["front"])
-    try:
-        for kind, braw, starts, origins, section, heading, level, table in raw["blocks"]:
-            ok = (
-                isinstance(kind, str)
-                and isinstance(braw, str)
-                and isinstance(section, str)
-                and _ints(starts)
-                and isinstance(origins, list)
-                and all(_ints(o) and len(o) == 2 for o in origins)
-                and len(origins) == len(starts)
-                and isinstance(heading, list)
-                and all(isinstance(h, str) for h in heading)
-                and type(level) is int
-                and type(table) is int
-            )
-            if not ok:
-                return None
-            pos = [(a, b) for a, b in origins]
-            doc.blocks.append(Block(kind, braw, starts, pos, section, tuple(heading), level, table))
-        for line, col, action, codes, end in raw["suppressions"]:
-            if not (_ints([line, col, end]) and isinstance(action, str)):
-                return None
-            if not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)):
-                return None
-            doc.suppressions.append(Suppression(line, col, action, tuple(codes), end))
-    except (KeyError, TypeError, ValueError):
-        return None
-    if doc.front_matter is not None:
-        doc.metadata = _metadata(doc.front_matter, shown)
+def _document(stored: _Stored, path: Path, text: str, shown: str, store: Store) -> Document | None:
+    """A document from its stored parse."""
+    front, blocks, suppressions = stored
+    doc = Document(path, shown, text, {}, blocks, suppressions, front)
+    if front is not None:
+        doc.metadata = _metadata(front, shown, store)
     return doc
 
 

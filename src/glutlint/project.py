@@ -11,16 +11,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import lexicon as lexicon_module
 from .bibliography import Entry, load_bibliography
-from .cache import CACHE_DIR, cached, code_key
-from .cache import configure as configure_cache
+from .cache import CACHE_DIR, Store
 from .cache import key as cache_key
 from .config import Config
 from .errors import InputError
 from .evidence import SourceIndex
 from .ledger import Ledger, load_ledger
-from .lexicon import Lexicon, is_learned_state, is_scan, load_lexicon, scan
+from .lexicon import LearnedState, Lexicon, Scan, load_lexicon, scan
 from .manuscript import Document, parse
 from .sources import SourceSettings, SourceText, load_sidecar, load_source
 from .textio import read_text
@@ -34,16 +32,17 @@ class Project:
     sources: dict[str, SourceText] = field(default_factory=dict)
     lexicon: Lexicon = field(default_factory=Lexicon)
     ledger: Ledger = field(default_factory=Ledger)
+    #: What this project's checks work out, kept between runs; `flush()` it on success.
+    store: Store = field(default_factory=lambda: Store(None))
 
     @classmethod
     def load(cls, config: Config) -> Project:
-        p = cls(config)
+        p = cls(config, store=Store(config.root / CACHE_DIR if config.cache else None))
         rel = config.rel
-        cache = config.root / CACHE_DIR if config.cache else None
-        configure_cache(cache)
-        p.entries = load_bibliography(config.bibliography, config.root, cache)
+        store = p.store
+        p.entries = load_bibliography(config.bibliography, config.root, store)
         if config.sources is not None:
-            p.settings = load_sidecar(config.sources)
+            p.settings = load_sidecar(config.sources, store)
             for key in p.settings:
                 if key not in p.entries:
                     raise InputError(
@@ -58,36 +57,37 @@ class Project:
                     entry.field_lines.get("file", entry.line),
                     f"source file of {key} not found: {rel(entry.file)}",
                 )
-            p.sources[key] = load_source(key, entry.file, p.settings.get(key), cache)
-        p.lexicon = load_lexicon(config.lexicon, rel(config.lexicon) if config.lexicon else "")
-        p.lexicon = p._learned(cache)
+            p.sources[key] = load_source(key, entry.file, p.settings.get(key), store)
+        shown = rel(config.lexicon) if config.lexicon else ""
+        p.lexicon = load_lexicon(config.lexicon, shown, store)
+        p.lexicon = p._learned()
         p.ledger = load_ledger(
-            config.facts, rel(config.facts) if config.facts else "", set(p.entries)
+            config.facts, rel(config.facts) if config.facts else "", set(p.entries), store
         )
         return p
 
-    def _learned(self, cache: Path | None) -> Lexicon:
+    def _learned(self) -> Lexicon:
         """The lexicon with what every source teaches it. What is learned depends only on
         the lexicon and the sources, so the result is kept under a key of both: a check
         with hundreds of sources then reads one file, not one per source."""
-        code = code_key(lexicon_module.__file__)
+        store = self.store
         lex = self.lexicon
         lex_file = self.config.lexicon
         lex_text = lex_file.read_text(encoding="utf-8", errors="replace") if lex_file else ""
-        k = cache_key(code, lex_text, *(f"{k}\0{s.digest}" for k, s in self.sources.items()))
+        k = cache_key(lex_text, *(f"{k}\0{s.digest}" for k, s in self.sources.items()))
 
-        def learn() -> dict:
+        def learn() -> LearnedState:
             lex.learn(
                 [
-                    cached(cache, f"scan-{code}-{s.digest}", lambda s=s: scan(s.text), is_scan)
+                    store.value(f"scan-{s.digest}", Scan, lambda s=s: scan(s.text))
                     for s in self.sources.values()
                 ]
             )
             return lex.learned_state()
 
-        state = cached(cache, f"learned-{k}", learn, is_learned_state)
-        lex.restore(state)  # type: ignore[arg-type]
+        lex.restore(store.value(f"learned-{k}", LearnedState, learn))
         lex.fingerprint = k
+        lex.store = store
         return lex
 
     @cached_property
@@ -115,5 +115,5 @@ class Project:
             text = (texts or {}).get(path)
             if text is None:
                 text = read_text(path, shown)
-            docs.append(parse(path, text, shown))
+            docs.append(parse(path, text, shown, self.store))
         return docs

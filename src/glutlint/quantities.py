@@ -35,8 +35,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass
-from pathlib import Path
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .cache import Store
 
 KINDS = frozenset(
     {
@@ -138,19 +141,12 @@ def may_hold_numbers(text: str) -> bool:
 # Extraction through the cache
 # --------------------------------------------------------------------------------------------
 
-_CODE = (
-    str(Path(__file__).with_name("extraction.py")),
-    __file__,
-    str(Path(__file__).with_name("numerals.py")),
-)
-_FIELD_TYPES = (float | int, float | int | None, str, str, str, int, int, str, int)
 
-
-def numbers(text: str, skip_spans: Iterable[tuple[int, int]] = ()) -> list[Quantity]:
-    """`extraction.extract` of a manuscript sentence, through the project's memo: an edit
+def numbers(
+    text: str, skip_spans: Iterable[tuple[int, int]] = (), store: Store | None = None
+) -> list[Quantity]:
+    """`extraction.extract` of a manuscript sentence, through the project's store: an edit
     re-reads only the sentences it changed."""
-    from .cache import code_key, key, memo
-
     spans = sorted(skip_spans)
 
     def compute() -> list[Quantity]:
@@ -160,42 +156,27 @@ def numbers(text: str, skip_spans: Iterable[tuple[int, int]] = ()) -> list[Quant
 
         return read_quantities(text, spans)
 
-    k = key(code_key(*_CODE), text, repr(spans))
-    return memo("numbers").get(k, compute, _encode, decode_numbers)  # type: ignore[return-value]
+    if store is None:
+        return compute()
+    from .cache import key
+
+    return store.memo("numbers").get(key(text, repr(spans)), compute, list[Quantity])
 
 
-def source_numbers(text: str) -> list[Quantity]:
+def source_numbers(text: str, store: Store | None = None) -> list[Quantity]:
     """`extraction.extract` of a whole source, kept in a cache file of its own: a source's
     numbers are the largest single cost of a check, and sources rarely change."""
-    from .cache import cached, code_key, folder, key
 
-    def compute() -> object:
+    def compute() -> list[Quantity]:
         from .numerals import read_quantities  # numerals: Unicode digits folded, offsets kept
 
-        return _encode(read_quantities(text))
+        return read_quantities(text)
 
-    raw = cached(folder(), f"numbers-{key(code_key(*_CODE), text)}", compute, _is_encoded)
-    return [Quantity(*q) for q in raw]  # type: ignore[union-attr]
+    if store is None:
+        return compute()
+    from .cache import key
 
-
-def _encode(qs: object) -> list[list[object]]:
-    return [list(astuple(q)) for q in qs]  # type: ignore[union-attr]
-
-
-def _is_encoded(value: object) -> bool:
-    """A stored list has exactly the shape of Quantity fields (damaged files are recomputed)."""
-    return isinstance(value, list) and all(
-        isinstance(q, list)
-        and len(q) == len(_FIELD_TYPES)
-        and all(isinstance(x, t) for x, t in zip(q, _FIELD_TYPES, strict=True))
-        and not any(isinstance(x, bool) for x in q)
-        for q in value
-    )
-
-
-def decode_numbers(raw: object) -> list[Quantity] | None:
-    """Quantities from their stored form, or None when it is not the shape `_encode` writes."""
-    return [Quantity(*q) for q in raw] if _is_encoded(raw) else None  # type: ignore[union-attr]
+    return store.value(f"numbers-{key(text)}", list[Quantity], compute)
 
 
 def date_parts(q: Quantity) -> tuple[int, int, int]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import codecs
 import json
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -35,6 +34,8 @@ from .yamlfile import yaml_error
 
 if TYPE_CHECKING:
     import yaml
+
+    from .cache import Store
 
 #: Bump when normalisation changes, so cached texts from older rules are not reused.
 NORMALISER_VERSION = "2"
@@ -56,7 +57,7 @@ class SourceSettings:
     exclude: list[tuple[int, int]] = field(default_factory=list)
     #: Where these settings came from (sidecar path and the line of each exclude range), so a
     #: range that does not fit the source file can be reported at the sidecar line that set it.
-    origin: Path | None = field(default=None, compare=False, repr=False)
+    origin: Path | None = field(default=None, compare=False, repr=False, metadata={"stored": False})
     exclude_at: list[int] = field(default_factory=list, compare=False, repr=False)
 
     def excluded_lines(self) -> set[int]:
@@ -84,7 +85,7 @@ def _parse_range(value: object) -> tuple[int, int] | None:
     return (a, b) if 1 <= a <= b else None
 
 
-def load_sidecar(path: Path) -> dict[str, SourceSettings]:
+def load_sidecar(path: Path, store: Store | None = None) -> dict[str, SourceSettings]:
     """Read and strictly validate the sources sidecar; every mistake names its YAML line."""
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -97,38 +98,17 @@ def load_sidecar(path: Path) -> dict[str, SourceSettings]:
     except OSError as exc:
         raise InputError(path, None, f"cannot read sources sidecar: {exc.strerror}") from None
     text = decode_text(data, path)
-    from .cache import code_key, key, memo
+    if store is None:
+        settings = _sidecar_now(text, path)
+    else:
+        from .cache import key
 
-    settings = memo("sidecar").get(
-        key(code_key(__file__), text),
-        lambda: _sidecar_now(text, path),
-        _encode_sidecar,
-        _decode_sidecar,
-    )
-    for s in settings.values():  # type: ignore[union-attr]
+        settings = store.memo("sidecar").get(
+            key(text), lambda: _sidecar_now(text, path), dict[str, SourceSettings]
+        )
+    for s in settings.values():
         s.origin = path
-    return settings  # type: ignore[return-value]
-
-
-def _encode_sidecar(value: object) -> object:
-    return {
-        k: [s.kind, [list(r) for r in s.exclude], s.exclude_at]
-        for k, s in value.items()  # type: ignore[union-attr]
-    }
-
-
-def _decode_sidecar(raw: object) -> dict[str, SourceSettings] | None:
-    out: dict[str, SourceSettings] = {}
-    try:
-        for k, (kind, exclude, exclude_at) in raw.items():  # type: ignore[union-attr]
-            ranges = [(a, b) for a, b in exclude]
-            ints = [x for r in ranges for x in r] + list(exclude_at)
-            if not (isinstance(k, str) and isinstance(kind, str) and set(map(type, ints)) <= {int}):
-                return None
-            out[k] = SourceSettings(kind, ranges, exclude_at=list(exclude_at))
-    except (AttributeError, TypeError, ValueError):
-        return None
-    return out
+    return settings
 
 
 def _sidecar_now(text: str, path: Path) -> dict[str, SourceSettings]:
@@ -697,6 +677,7 @@ class SourceText:
         line_map: LineMap | None = None,
         load: Callable[[], tuple[str, LineMap]] | None = None,
         digest: str = "",
+        store: Store | None = None,
     ) -> None:
         self.key = key
         self.path = path
@@ -706,6 +687,7 @@ class SourceText:
         self._line_map = line_map
         self._load = load  # reads (or computes) the normalisation on first use
         self.digest = digest  # identifies raw bytes + settings: a cache key for derived data
+        self.store = store  # where what is derived from this text is kept (None: nowhere)
 
     def _loaded(self) -> tuple[str, LineMap]:
         if self._text is None or self._line_map is None:
@@ -814,94 +796,32 @@ def _read_source(path: Path) -> bytes:
 
 
 def _cache_key(data: bytes, settings: SourceSettings) -> str:
-    from .cache import code_key, digest
+    from .cache import key
 
     head = json.dumps(
-        {
-            "v": NORMALISER_VERSION,
-            "code": code_key(__file__, str(Path(__file__).with_name("numerals.py"))),
-            "kind": settings.kind,
-            "exclude": settings.exclude,
-        },
+        {"v": NORMALISER_VERSION, "kind": settings.kind, "exclude": settings.exclude},
         sort_keys=True,
     )
-    h = digest(head.encode() + b"\0")
-    h.update(data)
-    return h.hexdigest()
+    return key(head, data)
 
 
-def _cache_read(file: Path) -> tuple[str, LineMap] | None:
-    """A cached normalisation, or None when absent, unreadable or not in the expected shape."""
-    try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
-        text, starts, lines = doc["text"], doc["starts"], doc["lines"]
-        ok = (
-            doc.get("version") == NORMALISER_VERSION
-            and isinstance(text, str)
-            and isinstance(starts, list)
-            and isinstance(lines, list)
-            and len(starts) == len(lines)
-            and set(map(type, starts + lines)) <= {int}
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return (text, LineMap(tuple(starts), tuple(lines))) if ok else None
-
-
-def _cache_write(file: Path, text: str, line_map: LineMap) -> None:
-    """Write atomically; a cache that cannot be written is only a missed speed-up."""
-    doc = {
-        "version": NORMALISER_VERSION,
-        "text": text,
-        "starts": list(line_map.starts),
-        "lines": list(line_map.lines),
-    }
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(doc, ensure_ascii=False))  # C encoder; dump() is not
-            os.replace(tmp, file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
-
-
-_PENDING: dict[Path, tuple[str, LineMap]] = {}
-
-
-def flush_cache() -> None:
-    """Write the normalisations computed in this run. Called only when a command succeeded,
-    so a refused or failed command leaves the project folder as it found it."""
-    while _PENDING:
-        file, (text, line_map) = _PENDING.popitem()
-        _cache_write(file, text, line_map)
+_Normalised = tuple[str, LineMap]
 
 
 def load_source(
-    key: str, path: Path, settings: SourceSettings | None, cache_dir: Path | None = None
+    key: str, path: Path, settings: SourceSettings | None, store: Store | None = None
 ) -> SourceText:
-    """Read one source file; with `cache_dir`, reuse a normalisation of identical input."""
+    """Read one source file; with `store`, reuse a normalisation of identical input."""
     data = _read_source(path)
-    if cache_dir is None:
+    if store is None:
         return SourceText.from_bytes(key, path, data, settings)
     settings = settings or SourceSettings()
     raw = decode_text(data, path)
     _check_ranges(key, path, raw, settings)
     digest = _cache_key(data, settings)
-    file = cache_dir / f"source-{digest}.json"
     excluded = settings.excluded_lines()
 
     def load() -> tuple[str, LineMap]:
-        cached = _cache_read(file)
-        if cached is None:
-            cached = normalise(raw, excluded)
-            _PENDING[file] = cached
-        return cached
+        return store.value(f"source-{digest}", _Normalised, lambda: normalise(raw, excluded))
 
-    return SourceText(key, path, raw, settings.kind, load=load, digest=digest)
+    return SourceText(key, path, raw, settings.kind, load=load, digest=digest, store=store)

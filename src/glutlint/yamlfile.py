@@ -12,6 +12,8 @@ from .textio import read_text
 if TYPE_CHECKING:
     import yaml
 
+    from .cache import Store
+
 
 class LineDict(dict):
     """A mapping from YAML that knows its own line and each key's line (1-based)."""
@@ -78,10 +80,10 @@ def _sequence(loader: yaml.Loader, node: yaml.SequenceNode) -> LineList:
 MAX_NODES = 100_000
 
 
-def load_yaml(path: Path, shown: str) -> object:
+def load_yaml(path: Path, shown: str, store: Store | None = None) -> object:
     """Load one YAML document safely; errors become one-line InputErrors with the line."""
     text = read_text(path, shown)
-    return loads_yaml(text, shown)
+    return loads_yaml(text, shown, store=store)
 
 
 def yaml_error(exc: yaml.YAMLError, shown: str, text: str, first_line: int = 1) -> InputError:
@@ -101,16 +103,19 @@ def yaml_error(exc: yaml.YAMLError, shown: str, text: str, first_line: int = 1) 
     return InputError(shown, line, f"invalid YAML: {problem}")
 
 
-def loads_yaml(text: str, shown: str, first_line: int = 1) -> object:
+def loads_yaml(text: str, shown: str, first_line: int = 1, store: Store | None = None) -> object:
     """Load YAML `text` safely; `first_line` is the file line the text starts on.
 
-    Through the project's memo: ledger, lexicon and front matter change far less often than
+    Through the project's store: ledger, lexicon and front matter change far less often than
     they are read. Errors are never stored, so a bad file fails the same way every time."""
-    from .cache import code_key, key, memo
+    if store is None:
+        return _loads_now(text, shown, first_line)
+    from .cache import key
 
-    tree = memo("yaml").get(
-        key(code_key(__file__), str(first_line), text),
+    tree = store.memo("yaml").get(
+        key(str(first_line), text),
         lambda: _loads_now(text, shown, first_line),
+        object,
         _encode_tree,
         _decode_tree,
     )

@@ -2,14 +2,15 @@
 
 Every output of a build is first written to a temporary file in its destination folder (same
 filesystem, so `os.replace` is atomic) and only moved into place once every step succeeded.
+Staging and replacing are glutlint's one atomic writer (`glutlint.atomic`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
+
+from .. import atomic
 
 
 class StagedOutputs:
@@ -24,24 +25,13 @@ class StagedOutputs:
         missing = [p for p in [dest.parent, *dest.parent.parents] if not p.exists()]
         dest.parent.mkdir(parents=True, exist_ok=True)
         self._made += reversed(missing)  # outermost first
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        os.chmod(tmp, 0o666 & ~_umask())
-        self._staged.append((Path(tmp), dest))
+        self._staged.append((atomic.stage(dest, data, durable=True), dest))
 
     def commit(self) -> list[Path]:
         """Move every staged file into place; returns the destinations in order."""
         done = []
         for tmp, dest in self._staged:
-            os.replace(tmp, dest)
+            atomic.replace(tmp, dest)
             done.append(dest)
         self._staged.clear()
         self._made.clear()
@@ -63,10 +53,3 @@ class StagedOutputs:
 
     def __exit__(self, *exc: object) -> None:
         self.discard()
-
-
-def _umask() -> int:
-    """The process umask, so staged files get the permissions a plain open() would give."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

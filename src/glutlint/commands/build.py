@@ -16,6 +16,7 @@ from ..errors import InputError
 
 if TYPE_CHECKING:
     from ..build.pipeline import Progress
+    from ..cache import Store
     from ..config import Config
 
 DEFAULT_FORMATS = "pdf,docx"
@@ -48,6 +49,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--csl", metavar="STYLE", help="CSL style name or .csl path (default: [tool.glutlint] csl)"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write .glutlint_cache/ (a cold run, as in CI)",
+    )
 
 
 def parse_formats(value: str) -> list[str]:
@@ -66,17 +72,20 @@ class Refused(Exception):
     """The checker found errors and --force was not given."""
 
 
-def run_checker(config: Config, force: bool, progress: Progress) -> None:
-    """Run the linter first; raise Refused on errors unless --force.
+def run_checker(config: Config, force: bool, progress: Progress) -> Store:
+    """Run the linter first; raise Refused on errors unless --force. Returns the project's
+    store, to be written once the build succeeded.
 
     With --force a checker that is missing or fails is reported and the build goes on: the
     user asked for output regardless. Without it, such a failure stops the build.
     """
     start = time.perf_counter()
     try:
-        from ..engine import run_check
+        from ..engine import check_files
+        from ..project import Project
 
-        diagnostics = run_check(config)
+        project = Project.load(config)
+        diagnostics = check_files(project)
     except ImportError as exc:  # pragma: no cover - a broken installation
         raise InputError(None, None, f"the checker cannot be loaded: {exc}") from None
     errors = sorted(
@@ -95,6 +104,7 @@ def run_checker(config: Config, force: bool, progress: Progress) -> None:
         raise Refused(len(errors))
     if errors:
         print(f"glutlint: --force: building despite {len(errors)} error(s)", file=sys.stderr)
+    return project.store
 
 
 def run(args: argparse.Namespace) -> int:
@@ -103,10 +113,11 @@ def run(args: argparse.Namespace) -> int:
 
     formats = parse_formats(args.to)
     config = load_config()
+    config.cache = config.cache and not args.no_cache
     progress = Progress()
     started = time.perf_counter()
     try:
-        run_checker(config, args.force, progress)
+        store = run_checker(config, args.force, progress)
     except Refused as exc:
         print(
             f"glutlint: build refused: {exc.args[0]} error(s); fix them or use --force",
@@ -128,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         where = config.rel(exc.filename) if exc.filename else None
         raise InputError(where, None, f"cannot write the outputs: {exc.strerror}") from None
+    store.flush()
     progress.line("total", f"{time.perf_counter() - started:.2f} s")
     shown = [config.rel(p) for p in written if p.suffix in {".pdf", ".docx", ".html"}]
     print(f"glutlint: wrote {', '.join(shown)}", file=sys.stderr)

@@ -17,6 +17,11 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ignore", default=None, help="comma-separated codes or prefixes to skip")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
     p.add_argument("--statistics", action="store_true", help="print counts per code instead")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write .glutlint_cache/ (a cold run, as in CI)",
+    )
 
 
 def split_codes(value: str | None) -> list[str] | None:
@@ -33,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from ..rules import REGISTRY
 
     config = load_config()
+    config.cache = config.cache and not args.no_cache
     select, ignore = split_codes(args.select), split_codes(args.ignore)
     for code in (select or []) + (ignore or []):
         if code.upper() != "ALL" and not any(c.startswith(code.upper()) for c in REGISTRY):
@@ -50,4 +56,5 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "text" and not args.statistics and sys.stderr.isatty():
         errors = sum(d.severity == "error" for d in diags)
         print(f"{errors} errors, {len(diags) - errors} warnings", file=sys.stderr)
+    project.store.flush()
     return 1 if has_errors(diags) and not args.exit_zero else 0

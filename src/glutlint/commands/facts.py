@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
                 "quote": f.quote,
             }
         )
+    project.store.flush()
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0 if all(r["verified"] for r in rows) else 1

@@ -29,6 +29,11 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--flagged-first", action="store_true", help="list flagged claims before the others"
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write .glutlint_cache/ (a cold run, as in CI)",
+    )
 
 
 def destination(config, override: str | None) -> Path:  # noqa: ANN001 - Config
@@ -63,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     config = load_config()
+    config.cache = config.cache and not args.no_cache
     dest = destination(config, args.output)
     project = Project.load(config)
     ctx = Context(project, project.parse(list(config.manuscript)))
@@ -70,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     page = render(data, flagged_first=args.flagged_first)
     shown = config.rel(dest)
     write_atomically(dest, page, shown)
+    project.store.flush()
     verdicts = [r.verdict for r in data.records]
     print(
         f"glutlint: wrote {shown}: {len(verdicts)} claims, {verdicts.count('verified')} "

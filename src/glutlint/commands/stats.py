@@ -48,4 +48,5 @@ def run(args: argparse.Namespace) -> int:
     print("per source:        claims  citations")
     for key in project.entries:
         print(f"  {key:<16} {per_source[key]:6d}  {cites[key]:9d}")
+    project.store.flush()
     return 0

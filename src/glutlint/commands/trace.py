@@ -9,6 +9,11 @@ from pathlib import Path
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="*", type=Path, help="Markdown files (default: the manuscript)")
     p.add_argument("--flagged", action="store_true", help="only claims with diagnostics")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write .glutlint_cache/ (a cold run, as in CI)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -17,7 +22,9 @@ def run(args: argparse.Namespace) -> int:
     from ..project import Project
     from ..trail import records
 
-    project = Project.load(load_config())
+    config = load_config()
+    config.cache = config.cache and not args.no_cache
+    project = Project.load(config)
     files = [f.resolve() for f in args.files] or list(project.config.manuscript)
     ctx = Context(project, project.parse(files))
     diags = run_rules(ctx)
@@ -37,4 +44,5 @@ def run(args: argparse.Namespace) -> int:
         for d in rec.diagnostics:
             print(f"    {d.code} {d.message}")
         print()
+    project.store.flush()
     return 0

@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..diagnostics import ERROR, Finding
+
+if TYPE_CHECKING:
+    from ..cache import Store
 
 CODE = "GL501"
 NAME = "bibliography-mismatch"
@@ -44,22 +48,16 @@ def _norm(field: str, value: str) -> str:
     return v
 
 
-def stated(raw: str) -> dict[str, str]:
-    """What a source text says about itself, from the project's memo when the same head was
+def stated(raw: str, store: Store | None = None) -> dict[str, str]:
+    """What a source text says about itself, from the project's store when the same head was
     read before (a bibliography of hundreds of sources made these searches add up)."""
-    from ..cache import code_key, key, memo
+    if store is None:
+        return _stated(raw)
+    from ..cache import key
 
-    head = raw[:6000]
     fm = FRONT_RE.match(raw)
-    k = key(code_key(__file__), head, fm.group(0) if fm else "")
-    return memo("stated").get(k, lambda: _stated(raw), lambda v: v, _is_stated)  # type: ignore[return-value]
-
-
-def _is_stated(value: object) -> dict[str, str] | None:
-    ok = isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    )
-    return value if ok else None  # type: ignore[return-value]
+    k = key(raw[:6000], fm.group(0) if fm else "")
+    return store.memo("stated").get(k, lambda: _stated(raw), dict[str, str])
 
 
 def _stated(raw: str) -> dict[str, str]:
@@ -91,7 +89,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     bib = ctx.config.rel(ctx.config.bibliography)
     for key, src in ctx.project.sources.items():
         entry = ctx.project.entries[key]
-        for field, value in stated(src.raw).items():
+        for field, value in stated(src.raw, ctx.project.store).items():
             mine = entry.fields.get(field)
             if not mine:
                 continue
