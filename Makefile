@@ -42,6 +42,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/worst_case.py
 
 clean:
 	rm -rf build .pytest_cache

@@ -46,6 +46,11 @@ _OWN = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 PYPROJECT = re.search(r"^\[tool\.glutlint\]\n(?:(?!\[).*\n)*", _OWN, re.M).group()  # type: ignore[union-attr]
 
 
+#: How long a command may run before a test calls it hung. A guard against hangs only, never a
+#: speed requirement: timings belong in `make bench` (a slow, busy machine must not fail tests).
+HANG_SECONDS = 600
+
+
 class Hang(BaseException):
     """Raised by the alarm; a BaseException so that no `except Exception` can swallow it."""
 

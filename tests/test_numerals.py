@@ -208,7 +208,7 @@ def test_only_digits_and_number_punctuation_are_folded() -> None:
 # ------------------------------------------------------------------ properties
 
 PROPERTY = settings(
-    max_examples=30,
+    max_examples=12,
     derandomize=True,
     database=None,
     deadline=None,

@@ -912,3 +912,39 @@ def test_gl102_passes_a_clause_another_work_covers(tmp_path: Path) -> None:
         ]
     ):
         assert only(_small(tmp_path / str(i), text, kind="full text"), "GL102") == [], text
+
+
+def test_findings_carry_their_own_file(seeded: Project) -> None:
+    """The same sentence in two files is two findings, one in each file."""
+    seeded.write("manuscript/a.md", "Esketamine was approved in 2019.\n")
+    seeded.write("manuscript/b.md", "Esketamine was approved in 2019.\n")
+    found = only(seeded, "GL102", "--select", "GL102")
+    assert [(d["path"], d["line"]) for d in found] == [
+        ("manuscript/a.md", 1),
+        ("manuscript/b.md", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('abstract_words = "many"', "abstract_words must be a positive integer"),
+        ("abstract_words = 0", "abstract_words must be a positive integer"),
+        ('required_sections = "Introduction"', "required_sections must be a list of strings"),
+        ("key_points = [4, 3]", "key_points must be a list of two integers [low, high]"),
+        ("non_claim_sections = [1, 2]", "non_claim_sections must be a list of strings"),
+        ("colour = 3", "unknown option in [tool.glutlint.profile]: colour"),
+    ],
+)
+def test_rule_options_of_the_wrong_kind_are_one_line_errors(
+    seeded: Project, setting: str, message: str
+) -> None:
+    seeded.write("manuscript/a.md", "# Introduction\n\nText.\n")
+    text = (seeded.root / "pyproject.toml").read_text(encoding="utf-8")
+    text += f"\n[tool.glutlint.profile]\n{setting}\n"
+    (seeded.root / "pyproject.toml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index(setting) + 1
+    r = seeded.check()
+    assert r.code == 2, r.out + r.err
+    assert r.err.startswith(f"pyproject.toml:{line}: {message}"), r.err
+    assert "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1

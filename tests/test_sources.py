@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -451,12 +450,3 @@ def test_cache_round_trip(
         f.write_text('{"version": "1", "text": 3}', encoding="utf-8")
     again = load_index(entries, sidecar, Store(cache))
     assert again["sanacora2008"].text == first["sanacora2008"].text
-
-
-def test_normalising_all_seeds_is_fast() -> None:
-    raws = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    assert len(raws) == 5
-    start = time.perf_counter()
-    for raw in raws:
-        normalise(raw)
-    assert time.perf_counter() - start < 0.2

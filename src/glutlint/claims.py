@@ -69,10 +69,23 @@ class Claim:
     #: values and agents (start, end, text) that no citation at all covers: a clause after
     #: the sentence's last citation ("... [@a], and it was approved in 2021.")
     uncited: list[tuple[int, int, str]] = field(default_factory=list)
+    #: the file the claim is in, as shown in diagnostics: a claim carries its own file, so
+    #: the same sentence in two files gives two findings
+    path: str = ""
 
     def covers(self, start: int, end: int) -> bool:
         """Whether the text at start..end is supported by this claim's citations."""
         return any(a <= start and end <= b for a, b in self.covered)
+
+    @property
+    def checked_values(self) -> list[Quantity]:
+        """The values its citations cover: those checked against the cited sources."""
+        return [q for q in self.values if self.covers(q.start, q.end)]
+
+    @property
+    def checked_agents(self) -> list[tuple[int, int, str]]:
+        """The named agents its citations cover."""
+        return [x for x in self.agents if self.covers(x[0], x[1])]
 
     @property
     def keys(self) -> list[str]:
@@ -163,5 +176,5 @@ def claims_of(
         if block.kind == "cell" and not cites and block.table in captions:
             cites = caption_cites.get(block.table, [])
             cover = [(0, len(text))]
-        out.append(Claim(s, values, agents, cites, cover, sorted(uncited)))
+        out.append(Claim(s, values, agents, cites, cover, sorted(uncited), doc.shown))
     return out

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .numerals import fold
+
 #: a surname: capitalised, and not one of the English words that open a clause ("In 2019")
 _NAME = (
     r"(?!(?:In|On|By|Since|From|Until|Till|As|At|Of|The|A|An|To|For|After|Before|During|And|"
@@ -70,8 +72,11 @@ def foreign_markers(text: str) -> list[tuple[int, int, bool]]:
 
 
 @lru_cache(maxsize=4096)
-def _foreign_markers(text: str) -> tuple[tuple[int, int, bool], ...]:
-    """Cached: a claim's sentence is read for its values, its coverage and its citations."""
+def _foreign_markers(original: str) -> tuple[tuple[int, int, bool], ...]:
+    """Cached: a claim's sentence is read for its values, its coverage and its citations. Read
+    with its digits as a reader sees them ("Smith et al. (２０１０)"), at original offsets."""
+    folded = fold(original)
+    text = folded.text
     out: list[tuple[int, int, bool]] = []
     authorish = _AUTHORISH_RE.search(text) is not None  # a cheap test before the costly ones
     patterns = [NUMERIC_REF_RE, SUPERSCRIPT_RE] + ([AUTHOR_YEAR_RE] if authorish else [])
@@ -81,7 +86,7 @@ def _foreign_markers(text: str) -> tuple[tuple[int, int, bool], ...]:
     for m in NARRATIVE_RE.finditer(text) if authorish else ():
         if not any(a <= m.start() < b for a, b in taken):
             out.append((m.start(), m.end(), True))
-    return tuple(sorted(out))
+    return tuple(sorted((*folded.span_in_original(a, b), n) for a, b, n in out))
 
 
 #: a citation that the sentence goes on from without a break ("Velostatin [@a] lowered ...")
@@ -179,6 +184,8 @@ class Mention:
 def mention_before(text: str, at: int) -> Mention | None:
     """The author mention that ends at offset `at` (a citation group's start), or None. A lone
     capitalised word counts only with a year ("Smith (2010)"): otherwise it is any noun."""
+    folded = fold(text)
+    text, at = folded.text, folded.in_folded(at)
     window = text[max(0, at - 120) : at]
     last = (window.split() or [""])[-1]
     if not (last[:1].isupper() or _MENTION_END_RE.fullmatch(last)):
@@ -191,6 +198,5 @@ def mention_before(text: str, at: int) -> Mention | None:
         return None
     base = at - len(window)
     year = m.group("year")
-    return Mention(
-        base + m.start(), base + m.end(), m.group("name"), int(year[:4]) if year else None
-    )
+    start, end = folded.span_in_original(base + m.start(), base + m.end())
+    return Mention(start, end, m.group("name"), int(year[:4]) if year else None)

@@ -14,6 +14,7 @@ from .errors import InputError
 from .evidence import Verdict, verdict_of
 from .manuscript import Document
 from .project import Project
+from .rules import options as rule_options
 from .source_kinds import is_complete
 
 
@@ -30,8 +31,13 @@ class Context:
         return self.project.config
 
     @cached_property
+    def options(self) -> dict[str, object]:
+        """Every rule's options: its defaults and the profile table, validated."""
+        return rule_options(self.config)
+
+    @cached_property
     def exempt_sections(self) -> set[str]:
-        names = self.config.profile.get("non_claim_sections", [])
+        names = self.options["non_claim_sections"]
         return {str(n).lower() for n in names}  # type: ignore[union-attr]
 
     @cached_property
@@ -57,9 +63,6 @@ class Context:
             return []
         sources = self.project.sources
         return [k for k in claim.keys if k in sources and not is_complete(sources[k].kind)]
-
-    def doc_of(self, claim: Claim) -> Document:
-        return next(d for d in self.documents if claim.sentence.block in d.blocks)
 
 
 def selected(code: str, select: list[str], ignore: list[str]) -> bool:

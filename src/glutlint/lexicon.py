@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 
 CODE_RE = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,5}-?\d{2,}(?:[,-]\d{3})?[A-Z]?)(?![\w-])")
 _FOLDED_CODE_RE = re.compile(r"([a-z]{1,6})-?\d{2,}(?:[,-]\d{3})?[a-z]?")
-WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9()',-]*[A-Za-z0-9)]|[A-Za-z]")
-# "name (ALIAS" or "name [ALIAS" where ALIAS is a code, a brand or an abbreviation.
-ALIAS_PAIR_RE = re.compile(
-    r"(?P<long>[A-Za-z0-9(),'-]*[A-Za-z][A-Za-z0-9-]*)\s*[(\[](?P<inner>[^()\[\]]{1,80})[)\]]"
-)
 KEYS = {"agents", "agent_suffixes", "classes", "events", "agencies", "indications", "not_agents"}
 
 

@@ -49,7 +49,6 @@ class Block:
     starts: list[int]  # offsets in `raw` where each source line begins
     origins: list[tuple[int, int]]  # (line, column) of each of those offsets, 1-based
     section: str = ""  # title of the enclosing top-level section
-    heading_path: tuple[str, ...] = ()
     level: int = 0  # heading level for headings
     table: int = 0  # table number for cells and captions
     #: Where the analyses of `raw` are kept (set by `parse`); never stored itself.
@@ -272,7 +271,9 @@ def parse(path: Path, text: str, shown: str, store: Store | None = None) -> Docu
     store when this exact text was parsed before (an edit re-parses only the file it
     changed). The document's blocks keep their analyses in `store` too."""
     if store is None:
-        return parse_now(path, text, shown)
+        doc = parse_now(path, text, shown)
+        _refuse_huge_blocks(doc)
+        return doc
     from .cache import key
 
     doc = store.memo("documents").get(
@@ -284,7 +285,27 @@ def parse(path: Path, text: str, shown: str, store: Store | None = None) -> Docu
     )
     for b in doc.blocks:
         b.store = store
+    _refuse_huge_blocks(doc)
     return doc
+
+
+#: The most text one block (a paragraph, a list item, a cell) may hold. A real paragraph is a
+#: few kilobytes; megabytes on one line are an export gone wrong, and reading them would keep
+#: an editor or a commit hook waiting for a minute. Refused, never passed over.
+MAX_BLOCK_CHARS = 1_000_000
+
+
+def _refuse_huge_blocks(doc: Document) -> None:
+    for b in doc.blocks:
+        if len(b.raw) > MAX_BLOCK_CHARS:
+            line = b.origins[0][0] if b.origins else None
+            raise InputError(
+                doc.path,
+                line,
+                f"one block of {len(b.raw) / 1_000_000:.1f} million characters is over the "
+                f"{MAX_BLOCK_CHARS // 1_000_000} million glutlint reads in one paragraph; "
+                "split it into paragraphs",
+            )
 
 
 @functools.cache
@@ -322,7 +343,6 @@ def parse_now(path: Path, text: str, shown: str) -> Document:
     source_lines = text.split("\n")
     tokens = _block_parser().parse(text)
     section = ""
-    path_titles: list[str] = []
     table_no = 0
     in_table = False
     pending_kind = "paragraph"
@@ -352,9 +372,6 @@ def parse_now(path: Path, text: str, shown: str) -> Document:
             if kind == "heading":
                 level = int(tokens[i - 1].tag[1])
                 title = ATTRS_RE.sub("", raw).strip()
-                del path_titles[level - 1 :]
-                path_titles.extend([""] * (level - 1 - len(path_titles)))
-                path_titles.append(title)
                 if level == 1:
                     section = title
             elif kind == "paragraph" and raw.lstrip().startswith(":::"):
@@ -370,9 +387,8 @@ def parse_now(path: Path, text: str, shown: str) -> Document:
                 starts,
                 origins,
                 section,
-                tuple(t for t in path_titles if t),
-                level,
-                table_no if kind in {"cell", "caption"} else 0,
+                level=level,
+                table=table_no if kind in {"cell", "caption"} else 0,
             )
             doc.blocks.append(block)
             if kind != "cell":

@@ -56,8 +56,6 @@ KINDS = frozenset(
     }
 )
 COMPARATORS = frozenset({"=", "~", "<", "<=", ">", ">="})
-#: Canonical duration units; 'decade' and 'century' are converted to 'year' on extraction.
-DURATION_UNITS = ("second", "minute", "hour", "day", "week", "month", "year")
 #: Relative tolerance used for '~' (about, approximately, nearly, ...).
 APPROX_TOLERANCE = 0.10
 ROUNDING_LIMIT = 0.10

@@ -114,6 +114,7 @@ STATUSES: dict[str, tuple[str, str, str]] = {
     "missing": ("\u2716", "not found", "bad"),
     "misbound": ("\u2716", "found, but about something else", "bad"),
     "unchecked": ("?", "not checked: no source text", "unk"),
+    "unverified": ("?", "not in the partial text kept (abstract, excerpt, news)", "unk"),
 }
 _BAD = {"missing", "misbound"}
 _SUPERSEDED = "; superseded by: "

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .cache import key
-from .evidence import AgentCheck, Passage, ValueCheck, Verdict
+from .evidence import AgentCheck, Passage, Status, ValueCheck, Verdict
 from .lexicon import fold
 from .quantities import Quantity, numbers, supports
 
@@ -47,7 +47,7 @@ def _kept(v: Verdict, project: Project) -> _Stored:
     """What is stored of a verdict just computed. The numbers of its supporting passages
     are read now, while the extractor is loaded, so confirming costs a later check none."""
     for c in v.values:
-        if c.status == "supported" and c.support is not None:
+        if c.status == Status.SUPPORTED and c.support is not None:
             numbers(c.support.value, (), project.store)
     return v.checked, v.values, v.agents
 
@@ -65,27 +65,27 @@ def confirmed(
         return None
     if not checked:
         return Verdict(claim, [], [], False) if not values and not agents else None
-    if [v.q for v in values] != claim.values:
+    if [v.q for v in values] != claim.checked_values:
         return None
-    if [(a.start, a.end) for a in agents] != [(a, b) for a, b, _n in claim.agents]:
+    if [(a.start, a.end) for a in agents] != [(a, b) for a, b, _n in claim.checked_agents]:
         return None
     out = Verdict(claim)
     for v in values:
-        support, nearest, better = (
-            _passage(p, keys, project) for p in (v.support, v.nearest, v.better)
+        support, nearest, better, against = (
+            _passage(p, keys, project) for p in (v.support, v.nearest, v.better, v.against)
         )
-        if False in (support, nearest, better):
+        if False in (support, nearest, better, against):
             return None
-        if v.status == "supported" and not (support and _holds(v.q, support, project)):
+        if v.status == Status.SUPPORTED and not (support and _holds(v.q, support, project)):
             return None
-        if v.status == "pubyear" and not _publication_year(v.q, keys, project):
+        if v.status == Status.PUBYEAR and not _publication_year(v.q, keys, project):
             return None
-        out.values.append(ValueCheck(v.q, v.status, support, nearest, better))  # type: ignore[arg-type]
-    for a, (start, end, name) in zip(agents, claim.agents, strict=True):
+        out.values.append(ValueCheck(v.q, v.status, support, nearest, better, against))  # type: ignore[arg-type]
+    for a, (start, end, name) in zip(agents, claim.checked_agents, strict=True):
         support = _passage(a.support, keys, project)
         if support is False:
             return None
-        if a.status == "supported":
+        if a.status == Status.SUPPORTED:
             names = project.lexicon.aliases(name) | {fold(claim.sentence.text[start:end])}
             if support is None or fold(support.value) not in names:
                 return None

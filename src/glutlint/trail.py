@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
 from .engine import Context
-from .evidence import Passage, Verdict
+from .evidence import Passage, Status, Verdict
 
 
 @dataclass
@@ -55,9 +55,8 @@ def records(ctx: Context, diagnostics: list[Diagnostic]) -> list[ClaimRecord]:
     out = []
     for claim in ctx.claims:
         s = claim.sentence
-        doc = ctx.doc_of(claim)
         end_line, end_col = s.pos(len(s.text))
-        rec = ClaimRecord(doc.shown, s.line, s.column, end_line, s.plain, claim.keys)
+        rec = ClaimRecord(claim.path, s.line, s.column, end_line, s.plain, claim.keys)
         v = verdicts.get(id(claim))
         if v is None or not v.checked:
             for q in claim.values:
@@ -65,27 +64,36 @@ def records(ctx: Context, diagnostics: list[Diagnostic]) -> list[ClaimRecord]:
             for a, b, _ in claim.agents:
                 rec.items.append(Item(s.text[a:b], "agent", "unchecked", a, b))
         else:
+            partial = bool(ctx.partial_sources(claim))
             for vc in v.values:
                 note = ""
-                if vc.status == "misbound" and vc.better is not None:
+                status: str = vc.status
+                if vc.status == Status.MISSING and partial and vc.against is None:
+                    status = "unverified"  # absent from a partial text: GL205, not GL201
+                if vc.status == Status.MISBOUND and vc.better is not None:
                     note = f"about this subject the source says {vc.better.value.strip()}"
-                if vc.status == "missing" and vc.nearest is not None:
+                if vc.status == Status.MISSING and vc.against is not None:
+                    note = f"the passage on this subject says {vc.against.value.strip()}"
+                elif vc.status == Status.MISSING and vc.nearest is not None:
                     note = f"closest: {vc.nearest.value.strip()}"
-                if vc.status == "pubyear":
+                if vc.status == Status.PUBYEAR:
                     note = "publication year of a cited source"
-                passage = vc.support or vc.nearest
+                passage = vc.support or vc.against or vc.nearest
                 rec.items.append(
-                    Item(vc.q.text.strip(), "value", vc.status, vc.q.start, vc.q.end, passage, note)
+                    Item(vc.q.text.strip(), "value", status, vc.q.start, vc.q.end, passage, note)
                 )
             for ac in v.agents:
-                rec.items.append(Item(ac.name, "agent", ac.status, ac.start, ac.end, ac.support))
+                agent: str = ac.status
+                if ac.status == Status.MISSING and partial:
+                    agent = "unverified"
+                rec.items.append(Item(ac.name, "agent", agent, ac.start, ac.end, ac.support))
         for item in rec.items:
             if item.passage is not None:
                 rec.passages.setdefault(item.passage.key, []).append(item.passage)
         rec.diagnostics = [
             d
             for d in diagnostics
-            if d.path == doc.shown
+            if d.path == claim.path
             and (s.line, s.column) <= (d.line, d.column) <= (end_line, end_col)
         ]
         out.append(rec)

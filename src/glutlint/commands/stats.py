@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
             if section not in order:
                 order.append(section)
             words[section] += count_words([s])
-    limit = int(project.config.profile.get("abstract_words", 250))
+    limit = int(ctx.options["abstract_words"])
     print(f"abstract: {count_words(abstract)} words (limit {limit})")
     print("words per section:")
     for name in order:

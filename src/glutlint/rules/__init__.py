@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from ..config import Config
 from ..errors import InputError
 from . import (
     gl001_unused_suppression,
@@ -53,6 +54,14 @@ _MODULES: list[ModuleType] = [
     gl606_key_points,
 ]
 REGISTRY: dict[str, ModuleType] = {m.CODE: m for m in _MODULES}
+
+
+def options(config: Config) -> dict[str, object]:
+    """The rules' options for a project: each rule's DEFAULT, overridden by the profile table
+    and checked against the rule's CONF (a wrong value is an input error at its line)."""
+    from ..options import resolve
+
+    return resolve(_MODULES, config.profile, config.pyproject)
 
 
 def get(code: str) -> ModuleType:

@@ -28,10 +28,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import ERROR, Finding
+from ..options import STRINGS
 
 CODE = "GL102"
 NAME = "uncited-claim"
 SEVERITY = ERROR
+#: sections whose sentences are not claims (read by every claim rule through the engine)
+CONF = {"non_claim_sections": STRINGS}
+DEFAULT: dict[str, object] = {
+    "non_claim_sections": ["Declarations", "References", "Acknowledgements", "Acknowledgments"]
+}
 
 
 def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
@@ -41,7 +47,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             line, col = s.pos(start)
             end_line, end_col = s.pos(end)
             yield Finding(
-                ctx.doc_of(claim).shown,
+                claim.path,
                 line,
                 col,
                 f"'{said}' stands in a clause after the sentence's last citation, which no "
@@ -58,7 +64,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
         )
         end_line, end_col = s.pos(len(s.text.rstrip()))
         yield Finding(
-            ctx.doc_of(claim).shown,
+            claim.path,
             s.line,
             s.column,
             f"factual claim without a citation ({why})",

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import ERROR, Finding
+from ..evidence import Status
 
 CODE = "GL201"
 NAME = "value-not-in-source"
@@ -44,7 +45,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
         keys = ", ".join(verdict.claim.keys)
         partial = ctx.partial_sources(verdict.claim)
         for v in verdict.values:
-            if v.status != "missing" or (partial and v.against is None):
+            if v.status != Status.MISSING or (partial and v.against is None):
                 continue
             msg = f"{v.q.text.strip()} not in {keys}"
             n = v.against or v.nearest
@@ -52,4 +53,4 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
                 msg += f"; it says {n.value.strip()} ({n.path}:{n.line})"
             line, col = s.pos(v.q.start)
             end_line, end_col = s.pos(v.q.end)
-            yield Finding(ctx.doc_of(verdict.claim).shown, line, col, msg, end_line, end_col)
+            yield Finding(verdict.claim.path, line, col, msg, end_line, end_col)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import ERROR, Finding
+from ..evidence import Status
 
 CODE = "GL202"
 NAME = "agent-not-in-source"
@@ -35,12 +36,12 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
         if ctx.partial_sources(verdict.claim):
             continue
         for a in verdict.agents:
-            if a.status != "missing":
+            if a.status != Status.MISSING:
                 continue
             line, col = s.pos(a.start)
             end_line, end_col = s.pos(a.end)
             yield Finding(
-                ctx.doc_of(verdict.claim).shown,
+                verdict.claim.path,
                 line,
                 col,
                 f"'{a.name}' is not named in {keys} (nor under any alias)",

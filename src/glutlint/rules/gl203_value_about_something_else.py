@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import ERROR, Finding
+from ..evidence import Status
 
 CODE = "GL203"
 NAME = "value-about-something-else"
@@ -37,7 +38,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     for verdict in ctx.verdicts:
         s = verdict.claim.sentence
         for v in verdict.values:
-            if v.status != "misbound" or v.support is None:
+            if v.status != Status.MISBOUND or v.support is None:
                 continue
             sup, better = v.support, v.better
             msg = (
@@ -51,4 +52,4 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
                 )
             line, col = s.pos(v.q.start)
             end_line, end_col = s.pos(v.q.end)
-            yield Finding(ctx.doc_of(verdict.claim).shown, line, col, msg, end_line, end_col)
+            yield Finding(verdict.claim.path, line, col, msg, end_line, end_col)

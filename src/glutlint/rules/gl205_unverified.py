@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import WARNING, Finding
+from ..evidence import Status
 from ..source_kinds import describe
 
 CODE = "GL205"
@@ -53,13 +54,13 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
         missing = [
             (v.q.text.strip(), v.q.start, v.q.end)
             for v in verdict.values
-            if v.status == "missing" and v.against is None
+            if v.status == Status.MISSING and v.against is None
         ]
         missing += [
-            (f"'{a.name}'", a.start, a.end) for a in verdict.agents if a.status == "missing"
+            (f"'{a.name}'", a.start, a.end) for a in verdict.agents if a.status == Status.MISSING
         ]
         for text, start, end in missing:
             line, col = s.pos(start)
             end_line, end_col = s.pos(end)
             msg = f"{text} not found in {searched}; {what}"
-            yield Finding(ctx.doc_of(verdict.claim).shown, line, col, msg, end_line, end_col)
+            yield Finding(verdict.claim.path, line, col, msg, end_line, end_col)

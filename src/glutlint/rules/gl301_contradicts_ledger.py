@@ -54,7 +54,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             line, col = s.pos(conflict.start)
             end_line, end_col = s.pos(conflict.end)
             yield Finding(
-                ctx.doc_of(claim).shown,
+                claim.path,
                 line,
                 col,
                 f"{conflict.year} contradicts the facts ledger: {facts}",

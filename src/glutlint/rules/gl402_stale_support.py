@@ -57,7 +57,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             year, key, subject = max(newer)
             line, col = s.pos(cue.start())
             yield Finding(
-                ctx.doc_of(claim).shown,
+                claim.path,
                 line,
                 col,
                 f"'{cue.group()}' rests on a {newest_cited} source; {key} ({year}) also covers "

@@ -19,10 +19,15 @@ from collections.abc import Iterator
 
 from ..diagnostics import ERROR, Finding
 from ..manuscript import heading_title
+from ..options import STRINGS
 
 CODE = "GL601"
 NAME = "missing-section"
 SEVERITY = ERROR
+CONF = {"required_sections": STRINGS}
+DEFAULT: dict[str, object] = {
+    "required_sections": ["Key Points", "Introduction", "Conclusions", "Declarations", "References"]
+}
 NEEDS_FULL_MANUSCRIPT = True
 
 
@@ -33,6 +38,6 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     if any(d.metadata.get("abstract") for d in ctx.documents):
         titles.add("abstract")
     first = ctx.documents[0]
-    for name in ctx.config.profile.get("required_sections", []):
+    for name in ctx.options["required_sections"]:
         if str(name).lower() not in titles:
             yield Finding(first.shown, 1, 1, f"required section '{name}' is missing")

@@ -19,10 +19,13 @@ import re
 from collections.abc import Iterator
 
 from ..diagnostics import ERROR, Finding
+from ..options import POSITIVE_INT
 
 CODE = "GL602"
 NAME = "abstract-length"
 SEVERITY = ERROR
+CONF = {"abstract_words": POSITIVE_INT}
+DEFAULT: dict[str, object] = {"abstract_words": 250}
 WORD_RE = re.compile(r"[\w\u00c0-\u024f][\w\u00c0-\u024f'’.,/-]*")
 
 
@@ -31,7 +34,7 @@ def count_words(sentences: list) -> int:  # noqa: ANN001
 
 
 def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
-    limit = int(ctx.config.profile.get("abstract_words", 250))
+    limit = int(ctx.options["abstract_words"])
     for doc in ctx.documents:
         sentences = [s for s in doc.sentences if s.block.kind == "abstract"]
         if not sentences:

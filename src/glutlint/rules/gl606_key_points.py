@@ -19,14 +19,17 @@ from collections.abc import Iterator
 
 from ..diagnostics import ERROR, Finding
 from ..manuscript import heading_title
+from ..options import INT_RANGE
 
 CODE = "GL606"
 NAME = "key-points"
 SEVERITY = ERROR
+CONF = {"key_points": INT_RANGE}
+DEFAULT: dict[str, object] = {"key_points": [3, 4]}
 
 
 def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
-    bounds = ctx.config.profile.get("key_points", [3, 4])
+    bounds = ctx.options["key_points"]
     if isinstance(bounds, int):
         bounds = [bounds, bounds]
     low, high = int(bounds[0]), int(bounds[-1])

@@ -1,0 +1,417 @@
+"""Matching one value of a claim to its cited sources: supported, contradicted, misplaced, or
+missing. Conservative on purpose: a value is called contradicted or misplaced only where the
+source ties its own number to what the claim says (see README, "How values are matched")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..claims import Claim, year_bound, year_satisfies
+from ..lexicon import Lexicon, fold
+from ..quantities import Quantity, supports
+from ..words import WEAK, content_tokens
+from .binding import (
+    BOUNDARY_RE,
+    Frame,
+    Vocabulary,
+    _score,
+    bind,
+    comparable,
+    contexts,
+    tags_in,
+    vocabulary,
+)
+from .index import (
+    CITE_GROUP_RE,
+    CLAIM_WINDOW,
+    LEAD_SENTENCES,
+    SENTENCE_END_RE,
+    Passage,
+    SourceIndex,
+    SourceQuantity,
+)
+from .records import Status, ValueCheck
+
+
+def _claim_words(claim: Claim, q: Quantity) -> dict[str, tuple[int, bool]]:
+    """Content words near the claim's number: distance, and whether the number owns them."""
+    text = claim.sentence.text
+    i = next(i for i, v in enumerate(claim.values) if v is q)
+    words: dict[str, tuple[int, bool]] = {}
+    for dist, word, owned in contexts(text, 0, len(text), claim.values, CLAIM_WINDOW)[i]:
+        if word not in words or (owned, -dist) > (words[word][1], -words[word][0]):
+            words[word] = (dist, owned)
+    return words
+
+
+def _owned(words: dict[str, tuple[int, bool]], context: list[tuple[int, str, bool]]) -> set[str]:
+    """Claim words that the claim's number owns and the source number owns too."""
+    mine = {w for w, (_d, owned) in words.items() if owned}
+    return {w for _d, w, owned in context if owned and w in mine}
+
+
+def _check_value(
+    claim: Claim,
+    q: Quantity,
+    cited: list[SourceIndex],
+    lexicon: Lexicon,
+    frame: Callable[[], Frame],
+) -> ValueCheck:
+    if q.kind == "year" and q.comparator == "=" and q.high is None:
+        for idx in cited:
+            if idx.entry.year == int(q.value):
+                return ValueCheck(q, Status.PUBYEAR)
+    words = _claim_words(claim, q)
+    matches: list[tuple[float, SourceIndex, SourceQuantity]] = []
+    others: list[tuple[float, SourceIndex, SourceQuantity]] = []
+    for idx in cited:
+        for sq in idx.quantities:
+            if supports(q, sq.q):
+                matches.append((_score(words, sq.context), idx, sq))
+            elif _same_family(q, sq.q) and not _statistic(idx.source.text, sq.q):
+                others.append((_score(words, sq.context), idx, sq))
+    bound = year_bound(claim.sentence.text, q) if q.kind == "year" else "="
+    if not matches and bound != "=":
+        # "by YEAR", "before YEAR": any year of the same passage subject that meets the bound
+        for o in others:
+            if o[0] > 0 and o[2].q.kind in {"year", "date"}:
+                actual = int(str(int(o[2].q.value))[:4])
+                if year_satisfies(bound, int(q.value), actual):
+                    matches.append(o)
+    if matches:
+        best = max(
+            matches,
+            key=lambda m: (len({w for w in _owned(words, m[2].context) if w not in WEAK}), m[0]),
+        )
+        _score_c, idx, sq = best
+        passage = idx.passage(sq.q.start, sq.q.end, sq.q.text)
+        better = None
+        if bound == "=" and _definite(q, claim.sentence.text):
+            better = _better_other(claim, q, words, best, matches, others, lexicon, frame)
+        if better is not None:
+            literal = sq.q.comparator == q.comparator and sq.q.value == q.value
+            if q.comparator in {"<", "<=", ">", ">="} and not literal:
+                # a bound met only by a number about something else is no support at all
+                return ValueCheck(q, Status.MISSING, None, better)
+            return ValueCheck(q, Status.MISBOUND, passage, None, better)
+        return ValueCheck(q, Status.SUPPORTED, passage)
+    listed = _listed_range(q, others)
+    if listed is not None:
+        return ValueCheck(q, Status.SUPPORTED, listed)
+    nearest = None
+    if others:
+        mine = {name for _a, _b, name in claim.agents}
+
+        def closeness(m: tuple[float, SourceIndex, SourceQuantity]) -> tuple[int, float, float]:
+            same_agent = bool(mine & m[1].agents_in_sentence(m[2].sentence, lexicon))
+            return (-int(same_agent), -m[0], abs(m[2].q.value - q.value))
+
+        _, idx, sq = min(others, key=closeness)
+        nearest = idx.passage(sq.q.start, sq.q.end, sq.q.text)
+    against = _contradiction(claim, q, words, others, lexicon, frame)
+    return ValueCheck(q, Status.MISSING, None, nearest, None, against)
+
+
+Candidate = tuple[float, SourceIndex, SourceQuantity]
+
+
+_COUNTED_RE = re.compile(
+    r"-?[a-z][a-z-]*(?<!\bper)(?<!\bof)(?<!\band)(?<!\bor)(?<!\bto)(?<!\bvs)(?<!\bin)"
+    r"(?<!\bat)(?<!\bon)(?<!\bfor)(?<!\bwith)(?<!\bfrom)(?<!\bby)(?<!\bthan)(?![a-z])"
+)
+
+
+def _clause_words(text: str, q: Quantity) -> set[str]:
+    """The content words of the clause that holds a claim's number: a contradiction must be
+    about what that clause says, not about the clause after "whereas"."""
+    start = max((m.end() for m in BOUNDARY_RE.finditer(text, 0, q.start)), default=0)
+    found = BOUNDARY_RE.search(text, q.end)
+    end = found.start() if found else len(text)
+    return {stem for *_x, stem in content_tokens(text[start:end])}
+
+
+def _definite(q: Quantity, text: str) -> bool:
+    """A value definite enough for another value to contradict it: a date, a year, a quantity
+    with a unit (percent, dose, duration), or a count of four or more of something named
+    ("eight subjects", "an 11-item scale"). A bare number, a small count or a ratio ("3",
+    "two doses", "1.45") stands for too many things in a passage to be contradicted by its
+    neighbour."""
+    if q.kind in {"year", "date", "percent", "fraction"} or q.unit:
+        return True
+    if q.kind != "count" or q.decimals > 0 or q.value < 4 or q.value != int(q.value):
+        return False
+    after = text[q.end : q.end + 40]
+    return bool(_COUNTED_RE.match(after.lstrip() if not after.startswith("-") else after))
+
+
+def _point(value: float, other: Quantity) -> bool:
+    """Whether a source quantity gives `value` (one end of a claim's range), to its precision."""
+    ends = [other.value] if other.high is None else [other.value, other.high]
+    return any(abs(value - e) <= 0.5 * 10 ** -max(0, other.decimals) for e in ends)
+
+
+#: what a source number must share with the claim's number, beyond generic words and the
+#: agents' own names, for its passage to be about the same thing
+SAME_SUBJECT_WORDS = 3
+#: a source sentence with more values of the same kind than this is a list: which value is
+#: about what is a guess, and a guess contradicts nothing
+SENTENCE_VALUES = 1
+
+
+def _contradiction(
+    claim: Claim,
+    q: Quantity,
+    words: dict[str, tuple[int, bool]],
+    others: list[Candidate],
+    lexicon: Lexicon,
+    frame: Callable[[], Frame],
+) -> Passage | None:
+    """The passage of a cited source that gives another value for exactly what the claim's
+    missing value is about, or None. Absence is not contradiction: a passage counts only when
+    its number owns at least SAME_SUBJECT_WORDS of the content words the claim's number owns
+    (generic words and agent names aside), it is not where another value of the claim came
+    from, and it names none but the claim's agents, or the same name or event is bound to
+    both numbers."""
+    if not others or not _definite(q, claim.sentence.text):
+        return None
+    if q.high is not None and any(_point(v, o[2].q) for o in others for v in (q.value, q.high)):
+        return None  # a range the source gives one end of is not contradicted by it
+    if len(claim.values) > 1:
+        others = [o for o in others if not _taken(claim, q, words, o) and not _another(claim, q, o)]
+    if q.kind == "count" and not q.unit:
+        counted = _counted(claim.sentence.text, q)
+        others = [o for o in others if counted and _counted(o[1].source.text, o[2].q) == counted]
+    named = {t for a, b, _n in claim.agents for *_x, t in content_tokens(claim.sentence.text[a:b])}
+    plain = WEAK | named
+    vocab = vocabulary(lexicon)
+    mine = frame()
+    claimed = mine.bound.get(q.start, frozenset())
+    found: list[tuple[int, float, Candidate]] = []
+    clause = _clause_words(claim.sentence.text, q)
+    for o in others:
+        shared = {w for w in _owned(words, o[2].context) if w not in plain and w in clause}
+        theirs = o[1].frame(o[2].sentence, lexicon, vocab)
+        tied = bool(claimed & theirs.bound.get(o[2].q.start, frozenset()))
+        if len(shared) < SAME_SUBJECT_WORDS and not (tied and shared):
+            continue
+        if mine.agents and theirs.agents and not mine.agents & theirs.agents:
+            continue  # a passage about another agent says nothing against this one
+        rivals = [
+            x
+            for x in o[1].quantities
+            if x.sentence == o[2].sentence
+            and _same_family(x.q, o[2].q)
+            and not _statistic(o[1].source.text, x.q)
+        ]
+        if len(rivals) > SENTENCE_VALUES:
+            continue  # a sentence that lists values: which one is about what is a guess
+        found.append((len(shared) + int(tied), o[0], o))
+    if not found:
+        return None
+    _n, _s, (_score_o, idx, sq) = max(found, key=lambda f: (f[0], f[1]))
+    return idx.passage(sq.q.start, sq.q.end, sq.q.text)
+
+
+def _better_other(
+    claim: Claim,
+    q: Quantity,
+    words: dict[str, tuple[int, bool]],
+    best: Candidate,
+    matches: list[Candidate],
+    others: list[Candidate],
+    lexicon: Lexicon,
+    frame: Callable[[], Frame],
+) -> Passage | None:
+    """Where the sources give a different value for exactly what the claim's number is about.
+
+    Three signals, all conservative: the matching number owns none of the words the claim's
+    number owns while another number owns some that are not generic; or the matching number's
+    sentence names other agents than the claim while another number's sentence names the
+    claim's agent; or names and events, which outweigh words (see `_other_subject`).
+    """
+    _s, idx, sq = best
+    if len(claim.values) > 1:
+        others = [o for o in others if not _taken(claim, q, words, o) and not _another(claim, q, o)]
+    if _parenthetical(idx.source.text, sq):
+        # "from 18.6% to 1.1% (a 94% decrease)": a number in brackets annotates the clause
+        # before it, so that clause's words are its subject too
+        others = [o for o in others if not (o[1] is idx and o[2].sentence == sq.sentence)]
+    # "48% (12.2% annually)": a bracketed number beside the match annotates it; no rival
+    others = [
+        o
+        for o in others
+        if not (
+            o[1] is idx and o[2].sentence == sq.sentence and _parenthetical(idx.source.text, o[2])
+        )
+    ]
+    # agent names say which drug a passage is about, not what the number measures
+    named = {t for a, b, _n in claim.agents for *_x, t in content_tokens(claim.sentence.text[a:b])}
+    plain = WEAK | named
+
+    def rank(o: Candidate) -> tuple[int, float]:
+        """How much of what the claim's number is about another number owns."""
+        return len({w for w in _owned(words, o[2].context) if w not in plain}), o[0]
+
+    have = rank(best)[0]
+    if _parenthetical(idx.source.text, sq):
+        a, b = sq.sentence
+        said = {stem for *_x, stem in content_tokens(idx.source.text[a:b])}
+        mine = {w for w, (_d, owned) in words.items() if owned and w not in plain}
+        have = max(have, len(mine & said))
+    # another number owns clearly more of what the claim's number is about
+    need = {0: 1, 1: 3}.get(have)  # two or more shared words: the match is about the same thing
+    scored = [o for o in others if need is not None and rank(o)[0] >= need]
+    strong = max(scored, key=rank) if scored else None
+    vocab = vocabulary(lexicon)
+    mine_frame = frame() if strong is None else None
+    if mine_frame is not None and mine_frame.agents:
+        mine = mine_frame.agents
+        here = idx.frame(sq.sentence, lexicon, vocab).agents
+        if here and not here & mine:
+            same = [o for o in others if o[1].frame(o[2].sentence, lexicon, vocab).agents & mine]
+            if same:
+                strong = max(same, key=rank)
+    if mine_frame is not None and strong is None:
+        strong = _other_subject(q, mine_frame, best, matches, others, lexicon, rank)
+    if strong is None:
+        return None
+    _o, o_idx, o_sq = strong
+    return o_idx.passage(o_sq.q.start, o_sq.q.end, o_sq.q.text)
+
+
+_STATISTIC_BEFORE_RE = re.compile(
+    r"(?i)(?:\b[pq]|\bn|\bSE|\bSD|\bOR|\bRR|\bHR)\s*[<=>\u2264\u2265]+\s*$"
+)
+_STATISTIC_AFTER_RE = re.compile(r"\s*(?:CI\b|CrI\b|confidence\s+interval)")
+
+
+def _statistic(text: str, q: Quantity) -> bool:
+    """A p-value, a sample size or a confidence level in a source ("P = 0.02", "n = 5",
+    "95% CI"): never the value a claim's number is about."""
+    return bool(
+        _STATISTIC_BEFORE_RE.search(text[max(0, q.start - 12) : q.start])
+        or (q.kind == "percent" and _STATISTIC_AFTER_RE.match(text, q.end))
+    )
+
+
+def _listed_range(q: Quantity, others: list[Candidate]) -> Passage | None:
+    """A range a source gives as a list: "from 1994 to 1998" by "1994, 1995, 1996, 1997, and
+    1998" (both ends in one sentence of one source, each given as a point)."""
+    if q.high is None:
+        return None
+    ends: dict[tuple[str, tuple[int, int]], set[str]] = {}
+    for _s, idx, sq in others:
+        if sq.q.high is not None:
+            continue
+        for end, value in (("low", q.value), ("high", q.high)):
+            if _point(value, sq.q) and sq.q.unit == q.unit:
+                ends.setdefault((idx.entry.key, sq.sentence), set()).add(end)
+    for (key, (a, b)), found in ends.items():
+        if found == {"low", "high"}:
+            idx = next(o[1] for o in others if o[1].entry.key == key)
+            return idx.passage(a, b, idx.source.text[a:b])
+    return None
+
+
+#: how many words a bracket may hold before its number stops annotating the clause before it
+PARENTHETICAL_WORDS = 6
+
+
+def _parenthetical(text: str, sq: SourceQuantity) -> bool:
+    """Whether a source number stands inside a short bracket within its sentence."""
+    a, _b = sq.sentence
+    before = text[a : sq.q.start]
+    opened = max(before.rfind("("), before.rfind("["))
+    if opened < 0 or max(before.rfind(")"), before.rfind("]")) > opened:
+        return False
+    return len(before[opened + 1 :].split()) < PARENTHETICAL_WORDS
+
+
+def _another(claim: Claim, q: Quantity, other: Candidate) -> bool:
+    """The source value is another value the same claim gives ("34% ... and 48%,
+    respectively"): a list of values, not one value misplaced."""
+    return any(v is not q and supports(v, other[2].q) for v in claim.values)
+
+
+def _counted(text: str, q: Quantity) -> str:
+    """What a count counts: the stem of the first content word after it ("22 sites")."""
+    after = text[q.end : q.end + 60]
+    for _a, _b, stem in content_tokens(after)[:1]:
+        return stem
+    return ""
+
+
+def _taken(claim: Claim, q: Quantity, words: dict[str, tuple[int, bool]], other: Candidate) -> bool:
+    """A passage that gives another value of the claim is where that value came from, unless
+    it shares words with this number that the other does not own: in "3 of the 12 drugs tested
+    were approved", "12 drugs were tested" is about 12, not 3."""
+    shared = _owned(words, other[2].context)
+    for v in claim.values:
+        if v is not q and supports(v, other[2].q):
+            theirs = {w for w, (_d, owned) in _claim_words(claim, v).items() if owned}
+            if shared <= theirs:
+                return True
+    return False
+
+
+def _other_subject(
+    q: Quantity,
+    mine: Frame,
+    best: Candidate,
+    matches: list[Candidate],
+    others: list[Candidate],
+    lexicon: Lexicon,
+    rank: Callable[[Candidate], tuple[int, float]],
+) -> Candidate | None:
+    """Names and events weigh above words. The claim binds its number to a name or event X
+    ("Halden ... Scale", "approved"); no passage with the value mentions X, the matching
+    number is bound to a rival Y of the same kind ("Orsini ... Scale", "tested") that the
+    claim never mentions, and another number of the sources is bound to X: that number is
+    the one about the claim's subject. Shared ordinary words do not outvote this."""
+    vocab = vocabulary(lexicon)
+
+    def frame(c: Candidate) -> Frame:
+        return c[1].frame(c[2].sentence, lexicon, vocab)
+
+    claimed = mine.bound.get(q.start, frozenset())
+    lost = {x for x in claimed if not any(frame(m).has(x) for m in matches)}
+    if not lost:
+        return None
+    theirs = frame(best).bound.get(best[2].q.start, frozenset())
+    wanted = {x for x in lost for y in theirs if not mine.has(y) and comparable(x, y, vocab)}
+    about = [o for o in others if wanted & frame(o).bound.get(o[2].q.start, set())]
+    return max(about, key=rank) if about else None
+
+
+def _claim_frame(claim: Claim, lexicon: Lexicon, vocab: Vocabulary) -> Frame:
+    """The claim sentence's Frame. Its lead-in, the one or two sentences before it in its
+    paragraph, gives the agents of a sentence that names none ("It was approved in ...") and
+    always counts for what the claim mentions: a rival the paragraph names is no rival."""
+    s = claim.sentence
+    text = s.text
+    tags = tags_in(text, vocab, claim.agents)
+    bound = bind(text, 0, len(text), claim.values, tags, CLAIM_WINDOW) if tags else []
+    before = CITE_GROUP_RE.sub(" ", s.block.masked[max(0, s.start - 600) : s.start])
+    lead = [x for x in SENTENCE_END_RE.split(before) if x.strip()][-LEAD_SENTENCES:]
+    agents = {n for _a, _b, n in claim.agents}
+    around = {t for *_x, t in tags}
+    for sentence in reversed(lead):
+        found = lexicon.agents_in(sentence)
+        if not agents:
+            agents = {n for *_x, n in found}
+        around |= {t for *_x, t in tags_in(sentence, vocab, found)}
+    return Frame(
+        frozenset(agents),
+        {v.start: frozenset(b) for v, b in zip(claim.values, bound, strict=False)},
+        frozenset(around),
+        fold(" ".join(lead) + " " + text),
+    )
+
+
+def _same_family(a: Quantity, b: Quantity) -> bool:
+    if a.kind in {"year", "date"} or b.kind in {"year", "date"}:
+        return a.kind in {"year", "date"} and b.kind in {"year", "date"}
+    if a.unit and b.unit:
+        return a.unit == b.unit
+    return a.kind == b.kind
