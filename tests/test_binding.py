@@ -297,3 +297,20 @@ def test_binding_reads_like_a_person(tmp_path: Path, claim: str, codes: list[str
     p.write("ms/a.md", claim + "\n")
     r = run_cli(["check", "--format", "json", "--ignore", "GL103"], tmp_path)
     assert [d["code"] for d in json.loads(r.out)] == codes, r.out
+
+
+def test_source_sentences_keep_abbreviations_and_initials() -> None:
+    """Sources are split with the manuscript's knowledge of abbreviations: "vs." and "Fig."
+    do not cut "12% on placebo (Fig. 2)" off from its subject."""
+    from glutlint.sentences import source_sentences
+
+    text = (
+        "Response was 46% vs. 12% on placebo (Fig. 2). Remission was 29% at 24 hours, as "
+        "J. W. Orsini et al. noted, e.g. in week 1. Next.\n\nHalden Fatigue\nRating Scale"
+    )
+    assert [text[a:b] for a, b in source_sentences(text)] == [
+        "Response was 46% vs. 12% on placebo (Fig. 2).",
+        "Remission was 29% at 24 hours, as J. W. Orsini et al. noted, e.g. in week 1.",
+        "Next.",
+        "Halden Fatigue\nRating Scale",
+    ]

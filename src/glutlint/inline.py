@@ -1223,7 +1223,7 @@ def _token_before(t: str, i: int) -> tuple[str, int]:
     return tok, s
 
 
-def _is_abbreviation(t: str, i: int) -> bool:
+def is_abbreviation(t: str, i: int) -> bool:
     """True if the '.' at i ends an abbreviation or initial that does not end a sentence."""
     tok, s = _token_before(t, i)
     if tok in _NONFINAL:
@@ -1319,7 +1319,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if in_pair[i] > 0 and in_pair[min(e, n)] > 0:
             i = e
             continue
-        if t[i] == "." and e == i + 1 and _is_abbreviation(t, i):
+        if t[i] == "." and e == i + 1 and is_abbreviation(t, i):
             i = e
             continue
         j = e

@@ -11,10 +11,10 @@ from functools import cached_property
 from ..bibliography import Entry
 from ..lexicon import Lexicon, fold
 from ..quantities import Quantity, source_numbers
+from ..sentences import source_sentences
 from ..sources import SourceText
 from .binding import Frame, Tag, Vocabulary, bind, contexts, tags_in
 
-SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[A-Z0-9])|\n\s*\n")
 CLAIM_WINDOW = 8
 SOURCE_WINDOW = 12
 PARAGRAPH_RE = re.compile(r"\n\s*\n")
@@ -60,13 +60,7 @@ class SourceIndex:
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        text = self.source.text
-        out, start = [], 0
-        for m in SENTENCE_END_RE.finditer(text):
-            out.append((start, m.start()))
-            start = m.end()
-        out.append((start, len(text)))
-        return out
+        return source_sentences(self.source.text)
 
     @cached_property
     def _sentence_starts(self) -> list[int]:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from ..claims import Claim, year_bound, year_satisfies
 from ..lexicon import Lexicon, fold
 from ..quantities import Quantity, supports
+from ..sentences import SENTENCE_END_RE
 from ..words import WEAK, content_tokens
 from .binding import (
     BOUNDARY_RE,
@@ -26,7 +27,6 @@ from .index import (
     CITE_GROUP_RE,
     CLAIM_WINDOW,
     LEAD_SENTENCES,
-    SENTENCE_END_RE,
     Passage,
     SourceIndex,
     SourceQuantity,
