@@ -18,6 +18,7 @@ DEFAULT_PROFILE: dict[str, object] = {
     "abstract_words": 250,
     "key_points": [3, 4],
     "non_claim_sections": ["Declarations", "References", "Acknowledgements", "Acknowledgments"],
+    "evidence_cutoff_in": ["Abstract", "Key Points"],
 }
 
 KNOWN_KEYS = {

@@ -25,6 +25,7 @@ from . import (
     gl604_unreferenced_float,
     gl605_placeholder,
     gl606_key_points,
+    gl607_evidence_cutoff,
 )
 
 _MODULES: list[ModuleType] = [
@@ -47,6 +48,7 @@ _MODULES: list[ModuleType] = [
     gl604_unreferenced_float,
     gl605_placeholder,
     gl606_key_points,
+    gl607_evidence_cutoff,
 ]
 REGISTRY: dict[str, ModuleType] = {m.CODE: m for m in _MODULES}
 
