@@ -120,9 +120,11 @@ def title_page_first(doc: dict) -> dict:
     blocks = [*page["c"], PAGE_BREAK]
     abstract = doc["meta"].get("abstract")
     if abstract is not None:
-        body = list(abstract["c"]) if abstract.get("t") == "MetaBlocks" else [
-            {"t": "Para", "c": _inlines(abstract)}
-        ]
+        body = (
+            list(abstract["c"])
+            if abstract.get("t") == "MetaBlocks"
+            else [{"t": "Para", "c": _inlines(abstract)}]
+        )
         head = {"t": "Header", "c": [1, ["abstract", ["unnumbered"], []], _words("Abstract")]}
         words = [_inlines(k) for k in _as_list(doc["meta"].get("keywords"))]
         keys: list[dict] = [{"t": "Strong", "c": [{"t": "Str", "c": "Keywords:"}]}]

@@ -33,7 +33,7 @@ NAME = "evidence-cutoff"
 SEVERITY = ERROR
 CUTOFF_RE = re.compile(r"\bcut[\s-]?off\b", re.IGNORECASE)
 DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
-MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 DEFAULT_PARTS = ["Abstract", "Key Points"]
 
 When = tuple[int, int, int]  # year, month (0: unknown), day (0: unknown)
