@@ -116,7 +116,8 @@ def title_page_first(doc: dict) -> dict:
     page = meta.get("title-page")
     if not page or page.get("t") != "MetaBlocks":
         return doc
-    meta = {k: v for k, v in meta.items() if k not in ("author", "date", "abstract", "title-page")}
+    drop = ("author", "date", "abstract", "keywords", "title-page")
+    meta = {k: v for k, v in meta.items() if k not in drop}
     blocks = [*page["c"], PAGE_BREAK]
     abstract = doc["meta"].get("abstract")
     if abstract is not None:
