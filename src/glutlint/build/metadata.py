@@ -131,7 +131,11 @@ def title_page_first(doc: dict) -> dict:
         keys: list[dict] = [{"t": "Strong", "c": [{"t": "Str", "c": "Keywords:"}]}]
         for i, w in enumerate(x for x in words if x):
             keys += ([{"t": "Str", "c": ";"}] if i else []) + [{"t": "Space"}, *w]
-        blocks += [head, *body, {"t": "Para", "c": keys}, PAGE_BREAK]
+        styled = {
+            "t": "Div",
+            "c": [["", [], [["custom-style", "Abstract"]]], [*body, {"t": "Para", "c": keys}]],
+        }
+        blocks += [head, styled, PAGE_BREAK]
     return {**doc, "meta": meta, "blocks": [*blocks, *doc["blocks"]]}
 
 
