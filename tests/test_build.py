@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import shutil
@@ -77,7 +78,7 @@ running-title: "Fixture review"
 author:
   - name: Ada Example
     affiliation: Example University
-date: 2025-01-01
+date: 2019-12-01
 keywords: [glutamate, depression]
 abstract: |
   Glutamate drugs moved from hypothesis to approval [@alpha2019].
@@ -261,7 +262,11 @@ def test_pdf_has_title_sections_citations_references_and_figure(
     assert squash("Alphonse M, Berg T. Fast-acting treatments for resistant depression") in refs
     assert squash("Bettany C. No approved glutamate drugs yet") in refs
     assert not re.search(r"\b\d References", text), "References must stay unnumbered"
-    assert pdf_image_count(pdf) >= 1, "the timeline is not in the PDF"
+    figures = pdf.parent / "figures"  # the PDF embeds the vector (SVG) figure
+    assert (figures / "timeline.svg").read_bytes().startswith(b"<svg")
+    assert (figures / "timeline.pdf").read_bytes().startswith(b"%PDF")
+    width = int.from_bytes((figures / "timeline.png").read_bytes()[16:20], "big")
+    assert width >= 3779, "the PNG figure is under 600 dpi at 16 cm"
     meta = pypdf.PdfReader(pdf).metadata
     assert meta.title == "Fixture Review of Glutamate Drugs"
 
@@ -486,10 +491,59 @@ def test_flagship_manuscript_builds(tmp_path: Path) -> None:
         assert entry, f"{key} cited but not in the bibliography"
         surname = re.search(r"author\s*=\s*\{([^,}]+)", entry.group(1)).group(1)
         assert squash(surname) in references, f"{key} missing from the PDF references"
-    assert pdf_image_count(out / "review.pdf") >= 1
+    assert (out / "figures" / "timeline.svg").is_file()
 
     path = out / "review.docx"
     assert_submission_docx(path)
     assert "<wp:inline" in docx_part(path, "word/document.xml")
     bib_paragraphs = [t for s, t in docx_paragraphs(path) if s == "Bibliography"]
     assert len(bib_paragraphs) == len(cited)
+
+
+def test_citation_marks_follow_punctuation_for_superscript_styles() -> None:
+    from glutlint.build.citemarks import is_superscript_style, punctuation_first
+    from glutlint.build.csl import styles_dir
+
+    ama = styles_dir() / "american-medical-association.csl"  # type: ignore[operator]
+    assert is_superscript_style(ama)
+    cite = {"t": "Cite", "c": [[], [{"t": "Str", "c": "1"}]]}
+    para = {
+        "t": "Para",
+        "c": [{"t": "Str", "c": "text"}, {"t": "Space"}, cite, {"t": "Str", "c": ".x"}],
+    }
+    out = punctuation_first({"meta": {}, "blocks": [para]})["blocks"][0]["c"]
+    assert [n["t"] for n in out] == ["Str", "Str", "Cite", "Str"]
+    assert out[1]["c"] == "." and out[3]["c"] == "x"
+
+
+def test_title_page_from_front_matter_with_word_counts() -> None:
+    from glutlint.build.titlepage import WordCounts, title_page
+
+    def s(text: str) -> dict:
+        return {"t": "MetaInlines", "c": [{"t": "Str", "c": text}]}
+
+    author = {
+        "name": s("Doe"),
+        "affiliation": {"t": "MetaList", "c": [s("1")]},
+        "orcid": s("0000-0002-1825-0097"),
+        "email": s("doe@example.org"),
+        "corresponding": {"t": "MetaBool", "c": True},
+    }
+    meta = {
+        "author": {"t": "MetaList", "c": [{"t": "MetaMap", "c": author}]},
+        "affiliations": {
+            "t": "MetaList",
+            "c": [{"t": "MetaMap", "c": {"id": s("1"), "name": s("Institute")}}],
+        },
+    }
+    text = json.dumps(title_page(meta, WordCounts(201, 3456)))
+    for needle in (
+        "Institute",
+        "orcid.org/0000-0002-1825-0097",
+        "mailto:doe@example.org",
+        '"3456"',
+        '"201"',
+        "Corresponding",
+    ):
+        assert needle in text, needle
+    assert title_page({"author": s("Plain")}, WordCounts(1, 1)) is None

@@ -649,6 +649,28 @@ def test_gl606_passes_with_three_points(seeded: Project) -> None:
     assert only(seeded, "GL606") == []
 
 
+# ------------------------------------------------------------------------- GL607
+# More cases in test_evidence_cutoff.py.
+
+CUTOFF_FRONT = "---\ntitle: T\ndate: 2026-11-26\n{extra}abstract: |\n  {abstract}\n---\n\n"
+CUTOFF_SAID = "This review's evidence cut-off is August 2024."
+
+
+def test_gl607_later_review_without_cutoff(seeded: Project) -> None:
+    seeded.write(MS, CUTOFF_FRONT.format(extra="", abstract=CUTOFF_SAID) + full_manuscript())
+    [d] = only(seeded, "GL607")
+    assert d["line"] == 1 and "give `evidence-cutoff`" in d["message"]
+
+
+def test_gl607_cutoff_given_and_stated_passes(seeded: Project) -> None:
+    front = CUTOFF_FRONT.format(extra="evidence-cutoff: 2024-08\n", abstract=CUTOFF_SAID)
+    body = full_manuscript().replace(
+        "- Riluzole is approved", f"- {CUTOFF_SAID}\n- Riluzole is approved"
+    )
+    seeded.write(MS, front + body)
+    assert only(seeded, "GL607") == []
+
+
 # ------------------------------------------------------------------------- all rules
 
 

@@ -23,7 +23,7 @@ def reference_docx(running_title: str | None) -> bytes:
 def make_docx(doc: dict, resolver: MediaResolver) -> tuple[bytes, list[str]]:
     """Write the DOCX; images glutlint allows travel inside the AST as data: URIs."""
     title = metadata.running_title(doc["meta"])
-    doc = metadata.for_word_and_html(doc)
+    doc = metadata.for_word_and_html(metadata.title_page_first(doc))
     doc, refused = rewrite_images(doc, resolver, lambda m: m.data_uri())
     with tempfile.TemporaryDirectory(prefix="glutlint-docx-") as tmp:
         ref = Path(tmp) / "reference.docx"

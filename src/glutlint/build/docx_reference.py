@@ -22,6 +22,7 @@ FONT = "Times New Roman"
 TWIPS_25MM = 1417  # 2.5 cm
 DOUBLE = 480  # line spacing in 240ths of a line: 480 = double
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+TITLE_BLOCK_STYLES = ("Author", "Date", "AbstractTitle", "Abstract")
 
 # Elements that follow w:spacing / w:ind inside w:pPr (ECMA-376 CT_PPrBase order).
 AFTER_SPACING = (
@@ -133,6 +134,9 @@ def edit_styles(xml: str) -> str:
     xml = _edit_style(xml, "Bibliography", spacing=body)
     xml = _edit_style(xml, "Caption", spacing=f'w:before="120" w:after="120" {line}')
     xml = _edit_style(xml, "BlockText", spacing=f'w:before="0" w:after="0" {line}')
+    for sid in TITLE_BLOCK_STYLES:  # no keep-with-next chain: page 1 holds the title page
+        a, b = _style_span(xml, sid)
+        xml = xml[:a] + re.sub(r"<w:keepNext\b[^>]*/>", "", xml[a:b]) + xml[b:]
     for level, size in ((1, 28), (2, 26), (3, 24)):
         for sid in (f"Heading{level}", f"Heading{level}Char"):
             xml = _edit_style(xml, sid, size=size, color="000000")

@@ -102,6 +102,43 @@ def _plain(node: object) -> str:
     return ""
 
 
+PAGE_BREAK = {"t": "RawBlock", "c": ["openxml", '<w:p><w:r><w:br w:type="page" /></w:r></w:p>']}
+
+
+def title_page_first(doc: dict) -> dict:
+    """For DOCX: the title page, then the abstract and keywords on their own page, as body.
+
+    pandoc's DOCX writer puts author, date and abstract under the title in styles chained
+    with keep-with-next; with a title page glutlint writes them into the body instead, each
+    part ending with a page break, so page 1 holds exactly the title page.
+    """
+    meta = doc["meta"]
+    page = meta.get("title-page")
+    if not page or page.get("t") != "MetaBlocks":
+        return doc
+    drop = ("author", "date", "abstract", "keywords", "title-page")
+    meta = {k: v for k, v in meta.items() if k not in drop}
+    blocks = [*page["c"], PAGE_BREAK]
+    abstract = doc["meta"].get("abstract")
+    if abstract is not None:
+        body = (
+            list(abstract["c"])
+            if abstract.get("t") == "MetaBlocks"
+            else [{"t": "Para", "c": _inlines(abstract)}]
+        )
+        head = {"t": "Header", "c": [1, ["abstract", ["unnumbered"], []], _words("Abstract")]}
+        words = [_inlines(k) for k in _as_list(doc["meta"].get("keywords"))]
+        keys: list[dict] = [{"t": "Strong", "c": [{"t": "Str", "c": "Keywords:"}]}]
+        for i, w in enumerate(x for x in words if x):
+            keys += ([{"t": "Str", "c": ";"}] if i else []) + [{"t": "Space"}, *w]
+        styled = {
+            "t": "Div",
+            "c": [["", [], [["custom-style", "Abstract"]]], [*body, {"t": "Para", "c": keys}]],
+        }
+        blocks += [head, styled, PAGE_BREAK]
+    return {**doc, "meta": meta, "blocks": [*blocks, *doc["blocks"]]}
+
+
 def for_word_and_html(doc: dict) -> dict:
     """A copy of the AST with the title block flattened for the DOCX and HTML writers."""
     out = copy.copy(doc)

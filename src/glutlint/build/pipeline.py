@@ -20,6 +20,8 @@ from .media import Media, MediaResolver
 FORMATS = ("pdf", "docx", "html")
 FIGURE_PNG = "figures/timeline.png"
 FIGURE_SVG = "figures/timeline.svg"
+FIGURE_PDF = "figures/timeline.pdf"
+FIGURE_PPI = 600
 STEM = "review"
 
 
@@ -60,8 +62,10 @@ def output_dir(config: Config, override: str | None) -> Path:
 def build(config: Config, options: Options, progress: Progress) -> list[Path]:
     """Run every step; on any failure nothing in the output folder changes."""
     from . import docx, html, pdf
+    from .citemarks import is_superscript_style, punctuation_first
     from .pandoc import read_manuscript, warn
     from .timeline import load_events, render
+    from .titlepage import word_counts
 
     out = options.outdir
     if "pdf" in options.formats:
@@ -71,20 +75,6 @@ def build(config: Config, options: Options, progress: Progress) -> list[Path]:
         raise InputError(config.rel(config.bibliography), None, "bibliography file not found")
     refused: list[str] = []
     with StagedOutputs() as staged:
-        generated: dict[str, Media] = {}
-        svg: Media | None = None
-        if config.facts is None:
-            progress.line("figure", "skipped (no facts ledger configured)")
-        else:
-            with progress.step("figure", FIGURE_PNG):
-                events = load_events(config.facts, config.rel(config.facts))
-                png = render(events, "png", ppi=200)
-                generated[FIGURE_PNG] = Media(png, ".png")
-                staged.add(out / FIGURE_PNG, png)
-                if "html" in options.formats:
-                    svg = Media(render(events, "svg"), ".svg")
-                    generated[FIGURE_SVG] = svg
-                    staged.add(out / FIGURE_SVG, svg.data)
         crossref = resources.files("glutlint") / "data/crossref.lua"
         with resources.as_file(crossref) as lua, progress.step("citations"):
             doc, warnings = read_manuscript(
@@ -96,6 +86,24 @@ def build(config: Config, options: Options, progress: Progress) -> list[Path]:
             )
         for w in warnings:
             warn("citations", w)
+        if is_superscript_style(csl):
+            doc = punctuation_first(doc)
+        doc = with_title_page(doc, word_counts(config))
+        generated: dict[str, Media] = {}
+        svg: Media | None = None
+        if config.facts is None:
+            progress.line("figure", "skipped (no facts ledger configured)")
+        else:
+            with progress.step("figure", f"{FIGURE_PNG} ({FIGURE_PPI} ppi), SVG, PDF"):
+                events = load_events(config.facts, config.rel(config.facts))
+                look = {"sources": source_names(config), "cutoff": cutoff_of(doc["meta"])}
+                png = render(events, "png", ppi=FIGURE_PPI, **look)
+                svg = Media(render(events, "svg", **look), ".svg")
+                generated[FIGURE_PNG] = Media(png, ".png")
+                generated[FIGURE_SVG] = svg
+                staged.add(out / FIGURE_PNG, png)
+                staged.add(out / FIGURE_SVG, svg.data)
+                staged.add(out / FIGURE_PDF, render(events, "pdf", **look))
         resolver = MediaResolver(config.root, generated)
         if "docx" in options.formats:
             with progress.step("docx"):
@@ -104,8 +112,9 @@ def build(config: Config, options: Options, progress: Progress) -> list[Path]:
                 refused += r
         if "pdf" in options.formats:
             with progress.step("pdf", "" if options.pdf_engine == "typst" else options.pdf_engine):
-                if options.pdf_engine == "typst":
-                    data, r = pdf.make_pdf_typst(doc, resolver)
+                if options.pdf_engine == "typst":  # the vector figure: crisp at any zoom
+                    vector = {**generated, FIGURE_PNG: svg} if svg else generated
+                    data, r = pdf.make_pdf_typst(doc, MediaResolver(config.root, vector))
                 else:
                     data, r = pdf.make_pdf_latex(doc, resolver, options.pdf_engine)
                 staged.add(out / f"{STEM}.pdf", data)
@@ -119,3 +128,33 @@ def build(config: Config, options: Options, progress: Progress) -> list[Path]:
         for target in dict.fromkeys(refused):
             warn("images", f"not embedded (not an image file inside the project): {target}")
         return staged.commit()
+
+
+def with_title_page(doc: dict, counts: object) -> dict:
+    """The AST with the title-page blocks (authors, affiliations, word counts) in its metadata."""
+    from .titlepage import title_page
+
+    blocks = title_page(doc["meta"], counts)  # type: ignore[arg-type]
+    if blocks is None:
+        return doc
+    meta = {k: v for k, v in doc["meta"].items() if k != "date"}
+    meta["title-page"] = {"t": "MetaBlocks", "c": blocks}
+    return {**doc, "meta": meta}
+
+
+def source_names(config: Config) -> dict[str, str]:
+    """Bibliography key -> "Author Year", for the figure's source labels."""
+    from ..bibliography import load_bibliography
+
+    entries = load_bibliography(config.bibliography, config.root)
+    return {k: f"{e.short_authors()} {e.year or ''}".strip() for k, e in entries.items()}
+
+
+def cutoff_of(meta: dict) -> str | None:
+    """The front matter's `evidence-cutoff` as the figure shows it, if it is a date."""
+    from .metadata import _inlines, _plain
+    from .timeline import parse_date
+
+    value = meta.get("evidence-cutoff")
+    text = " ".join(_plain(_inlines(value)).split()) if value else ""
+    return parse_date(text) if text else None

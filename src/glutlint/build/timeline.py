@@ -32,6 +32,7 @@ class Event:
     shown: str
     as_of: bool
     superseded_by: list[str] = field(default_factory=list)
+    source: str = ""
 
 
 def _parse_when(value: object) -> tuple[tuple[int, int, int], str] | None:
@@ -101,6 +102,7 @@ def load_events(path: Path, shown: str) -> list[Event]:
                 shown=when[1],
                 as_of="date" not in fact,
                 superseded_by=[str(s) for s in sup],
+                source=str(fact.get("source") or ""),
             )
         )
     events.sort(key=lambda e: e.when)  # stable: ledger order breaks ties
@@ -119,8 +121,18 @@ def _fact_lines(text: str) -> list[int]:
     return out
 
 
-def timeline_json(events: list[Event]) -> str:
-    """The rows handed to the Typst program."""
+def parse_date(value: object) -> str | None:
+    """A date as the figure shows it ("16 Aug 2024"), or None if it is not a date."""
+    when = _parse_when(value)
+    return when[1] if when else None
+
+
+def timeline_json(
+    events: list[Event], sources: dict[str, str] | None = None, cutoff: str | None = None
+) -> str:
+    """The rows handed to the Typst program; `sources` names each row's source ("Smith 2020"),
+    `cutoff` is the evidence cut-off drawn as a marked line after the rows."""
+    sources = sources or {}
     by_id = {e.id: e for e in events}
     rows = []
     for e in events:
@@ -133,13 +145,20 @@ def timeline_json(events: list[Event]) -> str:
                 "superseded": bool(e.superseded_by),
                 "superseded_by": [f"{x.label} ({x.shown})" for x in later]
                 + [s for s in e.superseded_by if s not in by_id],
+                "source": sources.get(e.source, e.source),
             }
         )
-    return json.dumps({"rows": rows}, ensure_ascii=False)
+    return json.dumps({"rows": rows, "cutoff": cutoff}, ensure_ascii=False)
 
 
-def render(events: list[Event], fmt: str = "png", ppi: int = 200) -> bytes:
-    """Compile the timeline to PNG (or SVG); a Typst failure is an InputError."""
+def render(
+    events: list[Event],
+    fmt: str = "png",
+    ppi: int = 600,
+    sources: dict[str, str] | None = None,
+    cutoff: str | None = None,
+) -> bytes:
+    """Compile the timeline to PNG (at `ppi`), SVG or PDF; a Typst failure is an InputError."""
     import typst
 
     source = resources.files("glutlint").joinpath("data/timeline.typ").read_bytes()
@@ -148,7 +167,7 @@ def render(events: list[Event], fmt: str = "png", ppi: int = 200) -> bytes:
             source,
             format=fmt,
             ppi=ppi if fmt == "png" else None,
-            sys_inputs={"timeline": timeline_json(events)},
+            sys_inputs={"timeline": timeline_json(events, sources, cutoff)},
             font_paths=[],
             ignore_system_fonts=True,
         )

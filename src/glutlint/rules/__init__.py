@@ -28,6 +28,7 @@ from . import (
     gl604_unreferenced_float,
     gl605_placeholder,
     gl606_key_points,
+    gl607_evidence_cutoff,
 )
 
 _MODULES: list[ModuleType] = [
@@ -52,6 +53,7 @@ _MODULES: list[ModuleType] = [
     gl604_unreferenced_float,
     gl605_placeholder,
     gl606_key_points,
+    gl607_evidence_cutoff,
 ]
 REGISTRY: dict[str, ModuleType] = {m.CODE: m for m in _MODULES}
 
