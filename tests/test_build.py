@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -547,3 +548,52 @@ def test_title_page_from_front_matter_with_word_counts() -> None:
     ):
         assert needle in text, needle
     assert title_page({"author": s("Plain")}, WordCounts(1, 1)) is None
+
+
+def test_docx_headings_are_numbered_by_style_not_typed(built: tuple[Path, Result]) -> None:
+    """Word numbers Heading 1-3 through their style (a multilevel list in numbering.xml); the
+    digits are never typed into the heading text, and `{-}` headings stay unnumbered."""
+    project, _ = built
+    path = project / "build/review.docx"
+    styles = docx_part(path, "word/styles.xml")
+    for level in (1, 2, 3):
+        assert "<w:numId w:val=" in style_block(styles, f"Heading{level}")
+        assert '<w:numId w:val="0"' in style_block(styles, f"UnnumberedHeading{level}")
+    numbering = docx_part(path, "word/numbering.xml")
+    assert '<w:lvlText w:val="%1.%2" />' in numbering
+    headings = [(s, t) for s, t in docx_paragraphs(path) if "Heading" in s]
+    assert headings and all(not re.match(r"\d", t) for _, t in headings), headings
+    assert any(s.startswith("Heading") for s, _ in headings)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not on PATH")
+def test_flagship_docx_in_libreoffice_title_page_first_headings_numbered(tmp_path: Path) -> None:
+    """The journal office's view: LibreOffice opens the DOCX, page 1 holds the title page (no
+    abstract), and the numbered headings read "1 Introduction", "1.1 ..."."""
+    out = tmp_path / "out"
+    assert glutlint(REPO, "build", "--no-cache", "--to", "docx", "-o", str(out)).code == 0
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out / "review.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    pdf = tmp_path / "review.pdf"
+    pages = [p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages]
+    title = re.search(r'^title:\s*"?(.+?)"?\s*$', _flagship_files()[0].read_text(), re.M)
+    assert title and squash(title.group(1)) in squash(pages[0])
+    assert "Word count" in pages[0] and "Background" not in pages[0]
+    text = "\n".join(pages)
+    assert re.search(r"(?m)^\s*1\s+Introduction", text), text[:3000]
+    assert re.search(r"(?m)^\s*1\.1\s+\S", text)
+    assert not re.search(r"(?m)^\s*\d+\s+Key Points", text)

@@ -146,6 +146,72 @@ def edit_styles(xml: str) -> str:
     return xml
 
 
+#: The numbering Word applies to Heading 1-3 (decimal, "1", "1.1", "1.1.1"): headings are
+#: numbered by their style, not by digits typed into their text.
+HEADING_NUM_ID = 980
+#: w:pPr children that follow w:numPr (ECMA-376 CT_PPrBase order)
+AFTER_NUMPR = (
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    *AFTER_SPACING,
+)
+UNNUMBERED = "Unnumbered Heading {level}"
+
+
+def number_headings(xml: str) -> str:
+    """Heading 1-3 numbered by style; "Unnumbered Heading N" styles for `{-}` headings."""
+    for level in (1, 2, 3):
+        numpr = (
+            f'<w:numPr><w:ilvl w:val="{level - 1}" /><w:numId w:val="{HEADING_NUM_ID}" /></w:numPr>'
+        )
+        a, b = _style_span(xml, f"Heading{level}")
+        xml = xml[:a] + _set_in_ppr(xml[a:b], "w:numPr", numpr, AFTER_NUMPR) + xml[b:]
+    extra = "".join(
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="UnnumberedHeading{n}">'
+        f'<w:name w:val="{UNNUMBERED.format(level=n)}" /><w:basedOn w:val="Heading{n}" />'
+        f'<w:next w:val="BodyText" /><w:qFormat />'
+        f'<w:pPr><w:numPr><w:ilvl w:val="0" /><w:numId w:val="0" /></w:numPr>'
+        f'<w:outlineLvl w:val="{n - 1}" /></w:pPr></w:style>'
+        for n in (1, 2, 3)
+    )
+    return xml.replace("</w:styles>", extra + "</w:styles>", 1)
+
+
+def edit_numbering(xml: str) -> str:
+    """Add the decimal multilevel list Heading 1-3 are numbered with."""
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1" /><w:numFmt w:val="decimal" />'
+        f'<w:pStyle w:val="Heading{i + 1}" />'
+        f'<w:lvlText w:val="{".".join(f"%{k + 1}" for k in range(i + 1))}" />'
+        f'<w:lvlJc w:val="left" /><w:pPr><w:ind w:left="0" w:firstLine="0" /></w:pPr>'
+        f"<w:rPr><w:b /></w:rPr></w:lvl>"
+        for i in range(3)
+    )
+    abstract = (
+        f'<w:abstractNum w:abstractNumId="{HEADING_NUM_ID}">'
+        f'<w:multiLevelType w:val="multilevel" />{levels}</w:abstractNum>'
+    )
+    num = f'<w:num w:numId="{HEADING_NUM_ID}"><w:abstractNumId w:val="{HEADING_NUM_ID}" /></w:num>'
+    m = re.search(r"<w:abstractNum\b", xml)
+    if m is None or "</w:numbering>" not in xml:
+        raise ReferenceDocxError("numbering.xml has no abstractNum")
+    xml = xml[: m.start()] + abstract + xml[m.start() :]
+    return xml.replace("</w:numbering>", num + "</w:numbering>", 1)
+
+
 def edit_theme(xml: str) -> str:
     """Make the theme's heading and body fonts Times New Roman too."""
     xml, n = re.subn(
@@ -241,7 +307,8 @@ def build_reference_docx(default_docx: bytes, running_title: str | None = None) 
     src = zipfile.ZipFile(io.BytesIO(default_docx))
     parts = {name: src.read(name) for name in src.namelist()}
     edits = {
-        "word/styles.xml": edit_styles,
+        "word/styles.xml": lambda x: number_headings(edit_styles(x)),
+        "word/numbering.xml": edit_numbering,
         "word/theme/theme1.xml": edit_theme,
         "word/document.xml": lambda x: edit_document(x, with_header),
         "word/_rels/document.xml.rels": lambda x: edit_rels(x, with_header),

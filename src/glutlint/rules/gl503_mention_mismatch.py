@@ -26,6 +26,7 @@ from collections.abc import Iterator
 
 from ..coverage import mention_before
 from ..diagnostics import ERROR, Finding
+from ..numerals import fold_text
 
 CODE = "GL503"
 NAME = "mention-mismatch"
@@ -67,7 +68,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
                     continue
                 line, col = s.pos(mention.start)
                 end_line, end_col = s.pos(mention.end)
-                said = text[mention.start : mention.end].strip()
+                said = fold_text(text[mention.start : mention.end]).strip()  # digits as read
                 same = [e for e in named if _fold(_family(e.authors[0])) == _fold(mention.surname)]
                 if not same:
                     firsts = ", ".join(f"{e.key}: {_family(e.authors[0])}" for e in named)
