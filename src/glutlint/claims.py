@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .coverage import cited_spans, covered, non_claim_spans
 from .lexicon import Lexicon
 from .manuscript import Document, Sentence
+from .numerals import fold
 from .quantities import Quantity, may_hold_numbers, numbers
 
 if TYPE_CHECKING:
@@ -118,9 +119,15 @@ def year_satisfies(bound: str, claimed: int, actual: int) -> bool:
     }.get(bound, actual == claimed)
 
 
-def skip_spans(text: str) -> list[tuple[int, int]]:
+def skip_spans(original: str) -> list[tuple[int, int]]:
     """Spans that hold numbers which are not claim values: figure, table, section references,
-    confidence levels, thresholds, counts of the literature, numbers inside names."""
+    confidence levels, thresholds, counts of the literature, numbers inside names. Read with
+    the digits as a reader sees them ("９５% CI"), at original offsets."""
+    folded = fold(original)
+    return [folded.span_in_original(a, b) for a, b in _skip_spans(folded.text)]
+
+
+def _skip_spans(text: str) -> list[tuple[int, int]]:
     out = [(m.start(), m.end()) for m in REF_RE.finditer(text)]
     out += [(m.start(), m.end()) for m in NOT_VALUE_RE.finditer(text)]
     for m in _NAMED_NUMBER_RE.finditer(text):
