@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..config import Config
-from ..errors import InputError
+from ..textio import check_regular
 from .atomic import StagedOutputs
 from .csl import resolve_csl
 from .media import Media, MediaResolver
@@ -67,8 +67,7 @@ def build(config: Config, options: Options, progress: Progress) -> list[Path]:
     if "pdf" in options.formats:
         pdf.require_engine(options.pdf_engine)
     csl = resolve_csl(config, options.csl)
-    if not config.bibliography.is_file():
-        raise InputError(config.rel(config.bibliography), None, "bibliography file not found")
+    check_regular(config.bibliography, config.rel(config.bibliography))
     refused: list[str] = []
     with StagedOutputs() as staged:
         generated: dict[str, Media] = {}
