@@ -700,7 +700,8 @@ def leftovers(root: Path) -> list[str]:
     return [
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.name.endswith(".tmp") or p.name.startswith((".review", ".timeline", ".tmp"))
+        if p.name.endswith(".tmp")
+        or p.name.startswith((".review", ".timeline", ".tmp", ".glutlint-staging"))
     ]
 
 
@@ -1019,3 +1020,82 @@ def test_empty_manuscript_is_an_error_for_check_as_for_build(flagship: Project, 
     r = run(flagship.root, "build", "--to", "docx", "--force")
     assert_build_refused(r, flagship.root, "pyproject.toml", None)
 
+
+# ------------------------------------------------------------- builds are all or nothing
+
+
+def test_blocked_target_fails_the_build_before_any_output_is_replaced(
+    built: tuple[Project, dict[str, bytes]],
+) -> None:
+    """build/review.pdf is a folder: before, review.docx was replaced and the error named a
+    temporary file."""
+    p, before = built
+    (p.root / "build/review.pdf").mkdir()
+    (p.root / "build/review.pdf/keep.txt").write_text("mine\n", encoding="utf-8")
+    with (p.root / EXTRA).open("a", encoding="utf-8") as fh:  # a build would change the DOCX
+        fh.write("\nA further remark on glutamate [@mcintyre2024].\n")
+    before["review.pdf/keep.txt"] = b"mine\n"
+    r = run(p.root, "build", "--to", "pdf,docx", "--force")
+    assert_build_refused(r, p.root, "build/review.pdf", None)
+    assert ".tmp" not in r.err and "staging" not in r.err, r.err
+    assert snapshot(p.root / "build") == before
+    assert leftovers(p.root) == []
+
+
+def _dead_pid() -> int:
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(proc.stdout)
+
+
+def test_next_build_removes_what_a_killed_build_left(
+    built: tuple[Project, dict[str, bytes]],
+) -> None:
+    """A build killed outright (SIGKILL) runs no clean-up: the next build does it."""
+    p, _ = built
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "glutlint", "build", "--to", "docx,pdf,html", "--force"],
+        cwd=p.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(30_000):  # a hang guard, not a speed claim
+            if proc.poll() is not None or list((p.root / "build").glob(".glutlint-staging-*")):
+                break
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert leftovers(p.root), "the killed build left nothing to clean up (it finished first?)"
+    pid = _dead_pid()  # and the files of the older writer, named by a dead process's id
+    (p.root / f"build/.review.docx.{pid}-0a1b2c3d.tmp").write_bytes(b"half")
+    (p.root / "build/figures").mkdir(exist_ok=True)
+    (p.root / f"build/figures/.timeline.png.{pid}-0a1b2c3d.tmp").write_bytes(b"half")
+    r = run(p.root, "build", "--to", "docx", "--force")
+    assert r.code == 0, r.err
+    assert leftovers(p.root) == []
+
+
+def test_build_writes_nothing_in_the_system_temporary_folder(
+    flagship: Project, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Scratch folders live in the build folder's staging folder, not in /tmp."""
+    private = tmp_path_factory.mktemp("private-tmp")
+    env = {**os.environ, "TMPDIR": str(private), "TEMP": str(private), "TMP": str(private)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "glutlint", "build", "--to", "docx,pdf,html", "--force"],
+        cwd=flagship.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(x.name for x in private.iterdir()) == []
+    assert leftovers(flagship.root) == []

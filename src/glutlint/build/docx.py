@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from ..errors import InputError
@@ -20,14 +19,14 @@ def reference_docx(running_title: str | None) -> bytes:
         raise InputError(None, None, f"docx: cannot build the reference document: {exc}") from None
 
 
-def make_docx(doc: dict, resolver: MediaResolver) -> tuple[bytes, list[str]]:
-    """Write the DOCX; images glutlint allows travel inside the AST as data: URIs."""
+def make_docx(doc: dict, resolver: MediaResolver, work: Path) -> tuple[bytes, list[str]]:
+    """Write the DOCX; images glutlint allows travel inside the AST as data: URIs. `work`
+    is an empty scratch folder (inside the build's staging folder)."""
     title = metadata.running_title(doc["meta"])
     doc = metadata.for_word_and_html(doc)
     doc, refused = rewrite_images(doc, resolver, lambda m: m.data_uri())
-    with tempfile.TemporaryDirectory(prefix="glutlint-docx-") as tmp:
-        ref = Path(tmp) / "reference.docx"
-        ref.write_bytes(reference_docx(title))
-        extra = ["--reference-doc", str(ref), "--number-sections"]
-        data = write_ast(doc, "docx+native_numbering", extra, cwd=Path(tmp), what="docx")
+    ref = work / "reference.docx"
+    ref.write_bytes(reference_docx(title))
+    extra = ["--reference-doc", str(ref), "--number-sections"]
+    data = write_ast(doc, "docx+native_numbering", extra, cwd=work, what="docx")
     return data, refused

@@ -57,8 +57,21 @@ def output_dir(config: Config, override: str | None) -> Path:
     return config.output or config.root / "build"
 
 
+def targets(config: Config, options: Options) -> list[Path]:
+    """Every file a build with `options` writes."""
+    out = options.outdir
+    found = []
+    if config.facts is not None:
+        found.append(out / FIGURE_PNG)
+        if "html" in options.formats:
+            found.append(out / FIGURE_SVG)
+    found += [out / f"{STEM}.{f}" for f in FORMATS if f in options.formats]
+    return found
+
+
 def build(config: Config, options: Options, progress: Progress) -> list[Path]:
-    """Run every step; on any failure nothing in the output folder changes."""
+    """Run every step; on any failure nothing in the output folder changes. Every target
+    is checked replaceable before any work and again before any is replaced."""
     from . import docx, html, pdf
     from .pandoc import read_manuscript, warn
     from .timeline import load_events, render
@@ -69,7 +82,8 @@ def build(config: Config, options: Options, progress: Progress) -> list[Path]:
     csl = resolve_csl(config, options.csl)
     check_regular(config.bibliography, config.rel(config.bibliography))
     refused: list[str] = []
-    with StagedOutputs() as staged:
+    StagedOutputs.check(targets(config, options))  # before any work: fail fast
+    with StagedOutputs(out) as staged:
         generated: dict[str, Media] = {}
         svg: Media | None = None
         if config.facts is None:
@@ -98,21 +112,25 @@ def build(config: Config, options: Options, progress: Progress) -> list[Path]:
         resolver = MediaResolver(config.root, generated)
         if "docx" in options.formats:
             with progress.step("docx"):
-                data, r = docx.make_docx(doc, resolver)
+                data, r = docx.make_docx(doc, resolver, staged.workdir("docx"))
                 staged.add(out / f"{STEM}.docx", data)
                 refused += r
         if "pdf" in options.formats:
             with progress.step("pdf", "" if options.pdf_engine == "typst" else options.pdf_engine):
                 if options.pdf_engine == "typst":
-                    data, r = pdf.make_pdf_typst(doc, resolver)
+                    data, r = pdf.make_pdf_typst(doc, resolver, staged.workdir("typst"))
                 else:
-                    data, r = pdf.make_pdf_latex(doc, resolver, options.pdf_engine)
+                    data, r = pdf.make_pdf_latex(
+                        doc, resolver, options.pdf_engine, staged.workdir("latex")
+                    )
                 staged.add(out / f"{STEM}.pdf", data)
                 refused += r
         if "html" in options.formats:
             with progress.step("html"):
                 crisp = {**generated, FIGURE_PNG: svg} if svg else generated
-                data, r = html.make_html(doc, MediaResolver(config.root, crisp))
+                data, r = html.make_html(
+                    doc, MediaResolver(config.root, crisp), staged.workdir("html")
+                )
                 staged.add(out / f"{STEM}.html", data)
                 refused += r
         for target in dict.fromkeys(refused):
