@@ -696,7 +696,8 @@ def leftovers(root: Path) -> list[str]:
     return [
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.name.endswith(".tmp") or p.name.startswith((".review", ".timeline", ".tmp"))
+        if p.name.endswith(".tmp")
+        or p.name.startswith((".review", ".timeline", ".tmp", ".glutlint-staging"))
     ]
 
 
@@ -840,3 +841,268 @@ def test_a_line_of_megabytes_is_refused_at_its_line(flagship: Project) -> None:
     r = run(flagship.root, "check")
     assert_one_line_error(r, flagship.root, EXTRA, line)
     assert "split it into paragraphs" in r.err
+
+
+# ------------------------------------------- files that are not files: FIFOs, devices, loops
+
+
+def _cli(root: Path, *args: str) -> Result:
+    """The CLI in a child process: a read that blocked would hang it, not the suite. The
+    timeout only guards against a hang; it is no claim about speed."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "glutlint", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"glutlint {' '.join(args)} hung (a blocking read)")
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def _configure(p: Project, key: str, value: str, *extra: str) -> None:
+    """Set `key = value` in [tool.glutlint] (replacing the key if present), plus `extra` lines."""
+    path = p.root / "pyproject.toml"
+    lines = [
+        ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith(f"{key} =")
+    ]
+    at = lines.index("[tool.glutlint]") + 1
+    lines[at:at] = [f"{key} = {value}", *extra]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+CONFIGURED = {"bibliography": BIB, "facts": FACTS, "lexicon": LEXICON, "sources": SIDECAR}
+
+
+@pytest.mark.parametrize("key", sorted(CONFIGURED))
+def test_fifo_as_a_configured_file_is_refused_without_blocking(flagship: Project, key: str) -> None:
+    """A FIFO with no writer: a blocking open would wait for ever."""
+    rel = CONFIGURED[key]
+    (flagship.root / rel).unlink()
+    os.mkfifo(flagship.root / rel)
+    r = _cli(flagship.root, "check")
+    assert_one_line_error(r, flagship.root, rel, None)
+    assert "FIFO" in r.err
+
+
+@pytest.mark.parametrize("key", ["facts", "sources"])
+def test_device_as_a_configured_file_is_refused(flagship: Project, key: str) -> None:
+    """`sources = "/dev/zero"` read until killed; even with /dev allowed, a device is no file."""
+    _configure(flagship, key, '"/dev/zero"', 'allowed_roots = ["/dev"]')
+    r = _cli(flagship.root, "check")
+    assert_one_line_error(r, flagship.root, "/dev/zero", None)
+    assert "device" in r.err
+
+
+def test_fifo_in_the_manuscript_folder_is_refused_without_blocking(flagship: Project) -> None:
+    os.mkfifo(flagship.root / "manuscript/zz-pipe.md")
+    r = _cli(flagship.root, "check")
+    assert_one_line_error(r, flagship.root, "manuscript/zz-pipe.md", None)
+
+
+def test_fifo_as_a_source_text_is_refused_without_blocking(flagship: Project) -> None:
+    (flagship.root / SOURCE).unlink()
+    os.mkfifo(flagship.root / SOURCE)
+    r = _cli(flagship.root, "check")
+    assert_one_line_error(r, flagship.root, SOURCE, None)
+
+
+def _loop(root: Path, rel: str) -> None:
+    """Make `rel` one end of a two-link symlink loop."""
+    path = root / rel
+    if path.exists():
+        path.unlink()
+    other = path.with_name(path.name + ".other")
+    path.symlink_to(other.name)
+    other.symlink_to(path.name)
+
+
+@pytest.mark.parametrize("key", sorted(CONFIGURED))
+def test_symlink_loop_as_a_configured_file_is_one_line(flagship: Project, key: str) -> None:
+    rel = CONFIGURED[key]
+    _loop(flagship.root, rel)
+    r = refused(flagship, rel, None)
+    assert "symlink loop" in r.err
+
+
+def test_symlink_loop_as_a_manuscript_file_is_one_line(flagship: Project) -> None:
+    _loop(flagship.root, "manuscript/zz-loop.md")
+    r = refused(flagship, "manuscript/zz-loop.md", None)
+    assert "symlink loop" in r.err
+
+
+def test_symlink_loop_as_a_source_text_is_one_line(flagship: Project) -> None:
+    _loop(flagship.root, SOURCE)
+    r = refused(flagship, SOURCE, None)
+    assert "symlink loop" in r.err
+
+
+def test_symlink_loop_as_an_image_is_refused_at_its_line(
+    built: tuple[Project, dict[str, bytes]],
+) -> None:
+    p, before = built
+    (p.root / "figures").mkdir(exist_ok=True)
+    _loop(p.root, "figures/loop.png")
+    line = _image_paragraph(p, "figures/loop.png")
+    r = run(p.root, "build", "--to", "docx")
+    assert_build_refused(r, p.root, EXTRA, line)
+    assert snapshot(p.root / "build") == before
+
+
+# ----------------------------------------------------- configured paths stay in the project
+
+
+@pytest.mark.parametrize("key", ["facts", "lexicon", "sources", "bibliography"])
+def test_configured_path_outside_the_project_is_refused(
+    flagship: Project, outside: Path, key: str
+) -> None:
+    _configure(flagship, key, '"/etc/passwd"')
+    r = refused(flagship, "pyproject.toml", None, quoted="/etc/passwd")
+    assert "outside the project" in r.err and "root:" not in r.err
+    _configure(flagship, key, f'"../{outside.name}/secret.txt"')
+    r = refused(flagship, "pyproject.toml", None, quoted=f"../{outside.name}/secret.txt")
+    assert "TOP-SECRET" not in r.err
+
+
+def test_manuscript_symlink_to_a_file_outside_is_refused(flagship: Project, outside: Path) -> None:
+    """The file was read, built and quoted in a diagnostic."""
+    (outside / "secret.md").write_text(
+        "The FDA approved TOP-SECRET esketamine in 2031 [@mcintyre2024].\n", encoding="utf-8"
+    )
+    (flagship.root / "manuscript/zz-elsewhere.md").symlink_to(outside / "secret.md")
+    r = refused(flagship, "manuscript/zz-elsewhere.md", None)
+    assert "outside the project" in r.err and "TOP-SECRET" not in r.err
+    r = run(flagship.root, "build", "--to", "docx", "--force")
+    assert_build_refused(r, flagship.root, "manuscript/zz-elsewhere.md", None)
+    assert not (flagship.root / "build").exists()
+
+
+def test_allowed_roots_lets_a_named_folder_be_read(flagship: Project, outside: Path) -> None:
+    """Outside files are read only when the configuration names their folder."""
+    shutil.copyfile(flagship.root / FACTS, outside / "facts.yaml")
+    _configure(flagship, "facts", f'"../{outside.name}/facts.yaml"')
+    refused(flagship, "pyproject.toml", None, quoted=f"../{outside.name}/facts.yaml")
+    _configure(flagship, "allowed_roots", f'["../{outside.name}"]')
+    r = run(flagship.root, "check")
+    assert r.code in (0, 1) and "Traceback" not in r.err, r.err
+
+
+# ------------------------------------------------------------ the configuration file itself
+
+
+BROKEN_TOML = 'manuscript = "manuscript"\nbibliography = "refs/references.bib\n'
+
+
+def test_broken_pyproject_is_an_error_at_its_line_and_column(flagship: Project) -> None:
+    path = flagship.root / "pyproject.toml"
+    path.write_text(path.read_text(encoding="utf-8") + 'select = ["GL1"\n', encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").count("\n")
+    r = refused(flagship, "pyproject.toml", {lines, lines + 1})
+    assert "invalid TOML" in r.err and "column" in r.err
+
+
+def test_broken_pyproject_never_falls_through_to_a_parent_config(flagship: Project) -> None:
+    """Before, the parent's settings checked (and built) the nested project."""
+    sub = flagship.root / "nested"
+    (sub / "manuscript").mkdir(parents=True)
+    (sub / "manuscript/a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    (sub / "pyproject.toml").write_text(f"[tool.glutlint]\n{BROKEN_TOML}", encoding="utf-8")
+    for command in ("check", "build"):
+        r = run(sub, command, "--force") if command == "build" else run(sub, command)
+        last = r.err.strip().splitlines()[-1]
+        assert_one_line_error(Result(r.code, r.out, last), sub, "pyproject.toml", 3)
+        assert "column" in last
+    assert not (flagship.root / "build").exists() and not (sub / "build").exists()
+
+
+@pytest.mark.parametrize("value", ['"empty"', "[]"])
+def test_empty_manuscript_is_an_error_for_check_as_for_build(flagship: Project, value: str) -> None:
+    (flagship.root / "empty").mkdir()
+    _configure(flagship, "manuscript", value)
+    r = refused(flagship, "pyproject.toml", None)
+    assert "no Markdown files" in r.err
+    r = run(flagship.root, "build", "--to", "docx", "--force")
+    assert_build_refused(r, flagship.root, "pyproject.toml", None)
+
+
+# ------------------------------------------------------------- builds are all or nothing
+
+
+def test_blocked_target_fails_the_build_before_any_output_is_replaced(
+    built: tuple[Project, dict[str, bytes]],
+) -> None:
+    """build/review.pdf is a folder: before, review.docx was replaced and the error named a
+    temporary file."""
+    p, before = built
+    (p.root / "build/review.pdf").mkdir()
+    (p.root / "build/review.pdf/keep.txt").write_text("mine\n", encoding="utf-8")
+    with (p.root / EXTRA).open("a", encoding="utf-8") as fh:  # a build would change the DOCX
+        fh.write("\nA further remark on glutamate [@mcintyre2024].\n")
+    before["review.pdf/keep.txt"] = b"mine\n"
+    r = run(p.root, "build", "--to", "pdf,docx", "--force")
+    assert_build_refused(r, p.root, "build/review.pdf", None)
+    assert ".tmp" not in r.err and "staging" not in r.err, r.err
+    assert snapshot(p.root / "build") == before
+    assert leftovers(p.root) == []
+
+
+def _dead_pid() -> int:
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(proc.stdout)
+
+
+def test_next_build_removes_what_a_killed_build_left(
+    built: tuple[Project, dict[str, bytes]],
+) -> None:
+    """A build killed outright (SIGKILL) runs no clean-up: the next build does it."""
+    p, _ = built
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "glutlint", "build", "--to", "docx,pdf,html", "--force"],
+        cwd=p.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(30_000):  # a hang guard, not a speed claim
+            if proc.poll() is not None or list((p.root / "build").glob(".glutlint-staging-*")):
+                break
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert leftovers(p.root), "the killed build left nothing to clean up (it finished first?)"
+    pid = _dead_pid()  # and the files of the older writer, named by a dead process's id
+    (p.root / f"build/.review.docx.{pid}-0a1b2c3d.tmp").write_bytes(b"half")
+    (p.root / "build/figures").mkdir(exist_ok=True)
+    (p.root / f"build/figures/.timeline.png.{pid}-0a1b2c3d.tmp").write_bytes(b"half")
+    r = run(p.root, "build", "--to", "docx", "--force")
+    assert r.code == 0, r.err
+    assert leftovers(p.root) == []
+
+
+def test_build_writes_nothing_in_the_system_temporary_folder(
+    flagship: Project, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Scratch folders live in the build folder's staging folder, not in /tmp."""
+    private = tmp_path_factory.mktemp("private-tmp")
+    env = {**os.environ, "TMPDIR": str(private), "TEMP": str(private), "TMP": str(private)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "glutlint", "build", "--to", "docx,pdf,html", "--force"],
+        cwd=flagship.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(x.name for x in private.iterdir()) == []
+    assert leftovers(flagship.root) == []

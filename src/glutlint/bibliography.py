@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
-from .textio import read_text
+from .textio import read_text, real_path
 
 if TYPE_CHECKING:
     from .cache import Store
@@ -146,7 +146,7 @@ def _parse(text: str, shown: str) -> list[Entry]:
 
 def _show(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return real_path(path).relative_to(root).as_posix()
     except ValueError:
         return str(path)
 
@@ -155,7 +155,7 @@ def _source_path(value: str, root: Path, shown: str, line: int) -> Path:
     """Resolve a `file` field (Zotero style `desc:path:type` is accepted) inside the project."""
     parts = value.split(";")[0].split(":")
     rel = parts[1] if len(parts) == 3 else value.split(";")[0]
-    p = (root / rel).resolve()
+    p = real_path(root / rel)
     try:
         p.relative_to(root)
     except ValueError:

@@ -48,14 +48,18 @@ def _shown(path: str) -> str:
     from pathlib import Path
 
     from .config import find_pyproject
+    from .textio import real_path
 
     p = Path(path)
     if not p.is_absolute():
         return path
-    pyproject = find_pyproject(Path.cwd())
-    base = (pyproject.parent if pyproject else Path.cwd()).resolve()
     try:
-        return p.resolve().relative_to(base).as_posix()
+        pyproject = find_pyproject(Path.cwd())
+    except InputError:  # a broken pyproject.toml: name paths from the working folder
+        pyproject = None
+    base = real_path(pyproject.parent if pyproject else Path.cwd())
+    try:
+        return real_path(p).relative_to(base).as_posix()
     except (ValueError, OSError):
         return path
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .textio import read_text, real_path
 
 KNOWN_KEYS = {
     "manuscript",
@@ -20,6 +23,7 @@ KNOWN_KEYS = {
     "output",
     "cache",
     "partial_sources",
+    "allowed_roots",
 }
 PARTIAL_SOURCES = ("unverified", "strict")
 
@@ -45,6 +49,9 @@ class Config:
     #: "unverified": a value or agent not found in a partial source (abstract, excerpt, news) is
     #: GL205, a warning; "strict": the project holds claims to the texts it keeps (GL201/GL202).
     partial_sources: str = "unverified"
+    #: Folders outside the project that configured paths may lead into (resolved); the
+    #: project root itself is always allowed.
+    allowed_roots: list[Path] = field(default_factory=list)
 
     _shown: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -61,7 +68,7 @@ class Config:
                 shown = p.relative_to(self.root).as_posix()
             except ValueError:
                 try:
-                    shown = p.resolve().relative_to(self.root).as_posix()
+                    shown = real_path(p).relative_to(self.root).as_posix()
                 except ValueError:
                     shown = str(path)
             self._shown[str(path)] = shown
@@ -69,30 +76,47 @@ class Config:
 
 
 def find_pyproject(start: Path) -> Path | None:
-    """Walk up from `start` to the first pyproject.toml that has [tool.glutlint]."""
-    start = start.resolve()
+    """Walk up from `start` to the first pyproject.toml that has [tool.glutlint].
+
+    A pyproject.toml that names glutlint but is not valid TOML is an error at its line: never
+    skipped, or a parent folder's settings would silently check (and build) this project."""
+    start = real_path(start)
     for folder in [start, *start.parents]:
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                text = candidate.read_text(encoding="utf-8")
-                if "glutlint" not in text:  # no need to parse what cannot hold the table
-                    continue
-                data = read_toml(candidate, text)
-            except (ValueError, UnicodeDecodeError):  # TOMLDecodeError is a ValueError
-                continue
-            tool = data.get("tool", {})
-            if isinstance(tool, dict) and "glutlint" in tool:
-                return candidate
+        if not os.path.lexists(candidate) or candidate.is_dir():
+            continue
+        text = read_text(candidate, str(candidate))
+        if "glutlint" not in text:  # no need to parse what cannot hold the table
+            continue
+        data = read_toml(candidate, text)
+        tool = data.get("tool", {})
+        if isinstance(tool, dict) and "glutlint" in tool:
+            return candidate
     return None
 
 
+TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
 def read_toml(path: Path, text: str) -> dict:
-    """`tomllib.loads(text)`. Never cached: settings decide what a check reports, so they
-    are read from the file itself every time."""
+    """`tomllib.loads(text)`; a syntax error is an InputError at its line and column. Never
+    cached: settings decide what a check reports, so they are read from the file every time."""
     import tomllib
 
-    return tomllib.loads(text)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = TOML_WHERE.search(message)
+        if m is None:
+            raise InputError(path, None, f"invalid TOML: {message}") from None
+        if m.group(1):
+            line, column = int(m.group(1)), int(m.group(2))
+        else:  # tomllib's "end of document": the last line, after its last character
+            lines = text.split("\n")
+            line, column = len(lines), len(lines[-1]) + 1
+        detail = message[: m.start()]
+        raise InputError(path, line, f"invalid TOML at column {column}: {detail}") from None
 
 
 def _str_list(value: object, key: str, path: Path) -> list[str]:
@@ -103,16 +127,38 @@ def _str_list(value: object, key: str, path: Path) -> list[str]:
     raise InputError(path, None, f"[tool.glutlint] {key} must be a string or a list of strings")
 
 
-def _manuscript_files(root: Path, value: object, pyproject: Path) -> list[Path]:
+def _inside(
+    path: Path, roots: list[Path], pyproject: Path, key: str, value: str, root: Path
+) -> Path:
+    """`path` with symlinks followed, if it lies under one of `roots`; else a one-line error
+    (a configured path or a symlink may not lead a check to read outside the project)."""
+    real = real_path(path)
+    if any(real.is_relative_to(r) for r in roots):
+        return real
+    hint = "add its folder to [tool.glutlint] allowed_roots to read it"
+    local = Path(os.path.normpath(path))
+    if local.is_relative_to(root) and os.path.islink(local):  # a symlink in the project
+        named = local.relative_to(root).as_posix()
+        raise InputError(named, None, f"symlink leads outside the project ({hint})")
+    raise InputError(
+        pyproject, None, f"[tool.glutlint] {key} leads outside the project: {value} ({hint})"
+    )
+
+
+def _manuscript_files(root: Path, value: object, pyproject: Path, roots: list[Path]) -> list[Path]:
     files: list[Path] = []
     for item in _str_list(value, "manuscript", pyproject):
-        p = (root / item).resolve()
+        given = root / item
+        p = _inside(given, roots, pyproject, "manuscript", item, root)
         if p.is_dir():
-            files.extend(sorted(x for x in p.iterdir() if x.suffix.lower() in {".md", ".markdown"}))
-        elif p.is_file():
+            found = sorted(x for x in given.iterdir() if x.suffix.lower() in {".md", ".markdown"})
+            files.extend(_inside(x, roots, pyproject, "manuscript", item, root) for x in found)
+        elif os.path.lexists(given):
             files.append(p)
         else:
             raise InputError(pyproject, None, f"manuscript path not found: {item}")
+    if not files:
+        raise InputError(pyproject, None, "[tool.glutlint] manuscript has no Markdown files")
     return files
 
 
@@ -121,17 +167,17 @@ def load_config(start: Path | None = None) -> Config:
     pyproject = find_pyproject(start or Path.cwd())
     if pyproject is None:
         raise InputError(None, None, "no pyproject.toml with [tool.glutlint] found here or above")
-    try:
-        data = read_toml(pyproject, pyproject.read_text(encoding="utf-8"))
-    except ValueError as exc:  # tomllib.TOMLDecodeError
-        raise InputError(pyproject, getattr(exc, "lineno", None), f"invalid TOML: {exc}") from None
+    data = read_toml(pyproject, read_text(pyproject, str(pyproject)))
     conf = data["tool"]["glutlint"]
     if not isinstance(conf, dict):
         raise InputError(pyproject, None, "[tool.glutlint] must be a table")
     unknown = sorted(set(conf) - KNOWN_KEYS)
     if unknown:
         raise InputError(pyproject, None, f"unknown option in [tool.glutlint]: {unknown[0]}")
-    root = pyproject.parent.resolve()
+    root = real_path(pyproject.parent)
+    roots = [root]
+    for item in _str_list(conf.get("allowed_roots", []), "allowed_roots", pyproject):
+        roots.append(real_path(root / Path(item).expanduser()))
     for key in ("manuscript", "bibliography"):
         if key not in conf:
             raise InputError(pyproject, None, f"[tool.glutlint] needs '{key}'")
@@ -141,7 +187,9 @@ def load_config(start: Path | None = None) -> Config:
             return None
         if not isinstance(conf[key], str):
             raise InputError(pyproject, None, f"[tool.glutlint] {key} must be a path string")
-        return (root / conf[key]).resolve()
+        if key == "output":  # written, not read: where the user wants the build
+            return real_path(root / conf[key])
+        return _inside(root / conf[key], roots, pyproject, key, conf[key], root)
 
     profile: dict[str, object] = {}
     if "profile" in conf:
@@ -163,7 +211,7 @@ def load_config(start: Path | None = None) -> Config:
     return Config(
         root=root,
         pyproject=pyproject,
-        manuscript=_manuscript_files(root, conf["manuscript"], pyproject),
+        manuscript=_manuscript_files(root, conf["manuscript"], pyproject, roots),
         bibliography=bib,
         sources=opt_path("sources"),
         facts=opt_path("facts"),
@@ -175,4 +223,5 @@ def load_config(start: Path | None = None) -> Config:
         output=opt_path("output"),
         cache=bool(conf.get("cache", True)),
         partial_sources=partial,
+        allowed_roots=roots[1:],
     )

@@ -21,7 +21,7 @@ from .ledger import Ledger, load_ledger
 from .lexicon import LearnedState, Lexicon, Scan, load_lexicon, scan
 from .manuscript import Document, parse
 from .sources import SourceSettings, SourceText, load_sidecar, load_source
-from .textio import read_text
+from .textio import check_regular, read_text
 
 
 @dataclass
@@ -51,12 +51,14 @@ class Project:
         for key, entry in p.entries.items():
             if entry.file is None:
                 continue
-            if not entry.file.is_file():
+            gone = not entry.file.exists() and not entry.file.is_symlink()  # a loop exists
+            if gone or entry.file.is_dir():
                 raise InputError(
                     rel(config.bibliography),
                     entry.field_lines.get("file", entry.line),
                     f"source file of {key} not found: {rel(entry.file)}",
                 )
+            check_regular(entry.file, rel(entry.file))
             p.sources[key] = load_source(key, entry.file, p.settings.get(key), store)
         shown = rel(config.lexicon) if config.lexicon else ""
         p.lexicon = load_lexicon(config.lexicon, shown, store)
@@ -73,7 +75,7 @@ class Project:
         store = self.store
         lex = self.lexicon
         lex_file = self.config.lexicon
-        lex_text = lex_file.read_text(encoding="utf-8", errors="replace") if lex_file else ""
+        lex_text = read_text(lex_file, self.config.rel(lex_file)) if lex_file else ""
         k = cache_key(lex_text, *(f"{k}\0{s.digest}" for k, s in self.sources.items()))
 
         def learn() -> LearnedState:
@@ -97,7 +99,7 @@ class Project:
         parts = [json.dumps([e.key, e.fields]) for e in self.entries.values()]
         parts += [f"{k}\0{self.config.rel(s.path)}\0{s.digest}" for k, s in self.sources.items()]
         lexicon = self.config.lexicon
-        parts.append(lexicon.read_text(encoding="utf-8", errors="replace") if lexicon else "")
+        parts.append(read_text(lexicon, self.config.rel(lexicon)) if lexicon else "")
         return cache_key(*parts)
 
     @cached_property

@@ -29,7 +29,7 @@ from .errors import InputError
 from .numerals import fold_text as fold_numerals
 from .patterns import lazy
 from .source_kinds import KINDS, canonical
-from .textio import MAX_BYTES
+from .textio import read_bytes
 from .yamlfile import yaml_error
 
 if TYPE_CHECKING:
@@ -87,16 +87,7 @@ def _parse_range(value: object) -> tuple[int, int] | None:
 
 def load_sidecar(path: Path, store: Store | None = None) -> dict[str, SourceSettings]:
     """Read and strictly validate the sources sidecar; every mistake names its YAML line."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(path, None, "sources sidecar too large (limit 20 MiB)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, None, "sources sidecar not found") from None
-    except IsADirectoryError:
-        raise InputError(path, None, "sources sidecar is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read sources sidecar: {exc.strerror}") from None
+    data = read_bytes(path, str(path))
     text = decode_text(data, path)
     if store is None:
         settings = _sidecar_now(text, path)
@@ -780,19 +771,7 @@ def _check_ranges(key: str, path: Path, raw: str, settings: SourceSettings) -> N
 
 
 def _read_source(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                path, None, f"source text too large ({size // 1048576} MiB; limit 20 MiB)"
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, None, "source text not found") from None
-    except IsADirectoryError:
-        raise InputError(path, None, "source text is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read source text: {exc.strerror}") from None
+    return read_bytes(path, str(path))
 
 
 def _cache_key(data: bytes, settings: SourceSettings) -> str:

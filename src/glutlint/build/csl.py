@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import InputError
+from ..textio import check_regular, read_text, real_path
 
 PARENT_RE = re.compile(r'<link\b[^>]*\brel="independent-parent"[^>]*>')
 HREF_RE = re.compile(r'\bhref="([^"]+)"')
@@ -33,9 +34,13 @@ def resolve_csl(config: Config, override: str | None = None) -> Path:
     value = override or config.csl
     where = None if override else config.pyproject
     if value.endswith(".csl") or "/" in value or "\\" in value:
-        path = (config.root / value).resolve()
-        if not path.is_file():
+        path = real_path(config.root / value)
+        if not path.exists() and not path.is_symlink():
             raise InputError(where, None, f"CSL file not found: {value}")
+        roots = [config.root, *config.allowed_roots]
+        if override is None and not any(path.is_relative_to(r) for r in roots):
+            raise InputError(where, None, f"CSL file leads outside the project: {value}")
+        check_regular(path, value)
         return path
     if not NAME_RE.match(value):
         raise InputError(where, None, f"not a CSL style name: {value!r}")
@@ -47,7 +52,7 @@ def resolve_csl(config: Config, override: str | None = None) -> Path:
         return path
     dependent = folder / "dependent" / f"{value}.csl"
     if dependent.is_file():
-        head = dependent.read_text(encoding="utf-8", errors="replace")[:20000]
+        head = read_text(dependent)[:20000]
         link = PARENT_RE.search(head)
         href = HREF_RE.search(link.group(0)) if link else None
         parent = folder / f"{href.group(1).rstrip('/').rsplit('/', 1)[-1]}.csl" if href else None

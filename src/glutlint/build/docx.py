@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from ..errors import InputError
@@ -44,15 +43,15 @@ def unnumbered_headings(doc: dict) -> dict:
     return {**doc, "blocks": walk(doc["blocks"])}
 
 
-def make_docx(doc: dict, resolver: MediaResolver) -> tuple[bytes, list[str]]:
-    """Write the DOCX; images glutlint allows travel inside the AST as data: URIs."""
+def make_docx(doc: dict, resolver: MediaResolver, work: Path) -> tuple[bytes, list[str]]:
+    """Write the DOCX; images glutlint allows travel inside the AST as data: URIs. `work`
+    is an empty scratch folder (inside the build's staging folder)."""
     title = metadata.running_title(doc["meta"])
     doc = metadata.for_word_and_html(metadata.title_page_first(doc))
     doc, refused = rewrite_images(doc, resolver, lambda m: m.data_uri())
     doc = unnumbered_headings(doc)
-    with tempfile.TemporaryDirectory(prefix="glutlint-docx-") as tmp:
-        ref = Path(tmp) / "reference.docx"
-        ref.write_bytes(reference_docx(title))
-        extra = ["--reference-doc", str(ref)]  # headings are numbered by their Word style
-        data = write_ast(doc, "docx+native_numbering", extra, cwd=Path(tmp), what="docx")
+    ref = work / "reference.docx"
+    ref.write_bytes(reference_docx(title))
+    extra = ["--reference-doc", str(ref)]  # headings are numbered by their Word style
+    data = write_ast(doc, "docx+native_numbering", extra, cwd=work, what="docx")
     return data, refused

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from . import metadata
@@ -10,11 +9,11 @@ from .media import MediaResolver, rewrite_images
 from .pandoc import write_ast
 
 
-def make_html(doc: dict, resolver: MediaResolver) -> tuple[bytes, list[str]]:
-    """A single self-contained HTML page (images inlined as data: URIs)."""
+def make_html(doc: dict, resolver: MediaResolver, work: Path) -> tuple[bytes, list[str]]:
+    """A single self-contained HTML page (images inlined as data: URIs); pandoc runs in the
+    scratch folder `work`."""
     doc = metadata.for_word_and_html(doc)
     doc, refused = rewrite_images(doc, resolver, lambda m: m.data_uri())
-    with tempfile.TemporaryDirectory(prefix="glutlint-html-") as tmp:
-        extra = ["--standalone", "--number-sections", "--section-divs"]
-        data = write_ast(doc, "html5", extra, cwd=Path(tmp), what="html")
+    extra = ["--standalone", "--number-sections", "--section-divs"]
+    data = write_ast(doc, "html5", extra, cwd=work, what="html")
     return data, refused

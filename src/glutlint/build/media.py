@@ -71,14 +71,17 @@ class MediaResolver:
             return self.generated[target]
         if not target or ":" in target.split("/", 1)[0] or target.startswith(("/", "\\", "~")):
             return None  # URLs, data: URIs, absolute paths: never read
-        path = (self.root / unquote(target.split("#", 1)[0].split("?", 1)[0])).resolve()
-        if path.suffix.lower() not in IMAGE_TYPES:
+        from ..errors import InputError
+        from ..textio import read_bytes, real_path
+
+        path = real_path(self.root / unquote(target.split("#", 1)[0].split("?", 1)[0]))
+        if path.suffix.lower() not in IMAGE_TYPES or not path.is_relative_to(self.root):
             return None
-        if not path.is_relative_to(self.root) or not path.is_file():
+        try:  # a FIFO, a device, a folder, a symlink loop or an oversized file: not embedded
+            data = read_bytes(path, target, limit=MAX_IMAGE_BYTES)
+        except InputError:
             return None
-        if path.stat().st_size > MAX_IMAGE_BYTES:
-            return None
-        return Media(path.read_bytes(), path.suffix.lower())
+        return Media(data, path.suffix.lower())
 
 
 def rewrite_images(

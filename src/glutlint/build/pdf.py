@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -63,11 +62,10 @@ def compile_typst(source: bytes, folder: Path) -> bytes:
         raise InputError(None, None, f"pdf: typst failed: {message}") from None
 
 
-def make_pdf_typst(doc: dict, resolver: MediaResolver) -> tuple[bytes, list[str]]:
-    with tempfile.TemporaryDirectory(prefix="glutlint-typst-") as tmp:
-        folder = Path(tmp)
-        source, refused = typst_source(doc, resolver, folder)
-        return compile_typst(source, folder), refused
+def make_pdf_typst(doc: dict, resolver: MediaResolver, work: Path) -> tuple[bytes, list[str]]:
+    """The PDF through Typst; `work` is an empty scratch folder, Typst's only readable root."""
+    source, refused = typst_source(doc, resolver, work)
+    return compile_typst(source, work), refused
 
 
 def require_engine(engine: str) -> None:
@@ -76,23 +74,24 @@ def require_engine(engine: str) -> None:
         raise InputError(None, None, f"pdf: --pdf-engine {engine}: {engine} is not on PATH")
 
 
-def make_pdf_latex(doc: dict, resolver: MediaResolver, engine: str) -> tuple[bytes, list[str]]:
+def make_pdf_latex(
+    doc: dict, resolver: MediaResolver, engine: str, work: Path
+) -> tuple[bytes, list[str]]:
     """pandoc's LaTeX route, for users with xelatex or tectonic on PATH (untested here)."""
     require_engine(engine)
     doc, refused = rewrite_images(doc, resolver, lambda m: m.data_uri())
-    with tempfile.TemporaryDirectory(prefix="glutlint-latex-") as tmp:
-        out = Path(tmp) / "review.pdf"
-        args = [
-            "--from",
-            "json",
-            "--output",
-            str(out),
-            "--pdf-engine",
-            engine,
-            "--number-sections",
-            "--standalone",
-        ]
-        _, warnings = run_pandoc(args, stdin=json.dumps(doc).encode(), cwd=Path(tmp), what="pdf")
-        for w in warnings:
-            warn("pdf", w)
-        return out.read_bytes(), refused
+    out = work / "review.pdf"
+    args = [
+        "--from",
+        "json",
+        "--output",
+        str(out),
+        "--pdf-engine",
+        engine,
+        "--number-sections",
+        "--standalone",
+    ]
+    _, warnings = run_pandoc(args, stdin=json.dumps(doc).encode(), cwd=work, what="pdf")
+    for w in warnings:
+        warn("pdf", w)
+    return out.read_bytes(), refused

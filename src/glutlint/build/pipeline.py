@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..config import Config
-from ..errors import InputError
+from ..textio import check_regular
 from .atomic import StagedOutputs
 from .csl import resolve_csl
 from .media import Media, MediaResolver
@@ -59,8 +59,19 @@ def output_dir(config: Config, override: str | None) -> Path:
     return config.output or config.root / "build"
 
 
+def targets(config: Config, options: Options) -> list[Path]:
+    """Every file a build with `options` writes."""
+    out = options.outdir
+    found = []
+    if config.facts is not None:
+        found += [out / FIGURE_PNG, out / FIGURE_SVG, out / FIGURE_PDF]
+    found += [out / f"{STEM}.{f}" for f in FORMATS if f in options.formats]
+    return found
+
+
 def build(config: Config, options: Options, progress: Progress) -> list[Path]:
-    """Run every step; on any failure nothing in the output folder changes."""
+    """Run every step; on any failure nothing in the output folder changes. Every target
+    is checked replaceable before any work and again before any is replaced."""
     from . import docx, html, pdf
     from .citemarks import is_superscript_style, punctuation_first
     from .pandoc import read_manuscript, warn
@@ -71,10 +82,10 @@ def build(config: Config, options: Options, progress: Progress) -> list[Path]:
     if "pdf" in options.formats:
         pdf.require_engine(options.pdf_engine)
     csl = resolve_csl(config, options.csl)
-    if not config.bibliography.is_file():
-        raise InputError(config.rel(config.bibliography), None, "bibliography file not found")
+    check_regular(config.bibliography, config.rel(config.bibliography))
     refused: list[str] = []
-    with StagedOutputs() as staged:
+    StagedOutputs.check(targets(config, options))  # before any work: fail fast
+    with StagedOutputs(out) as staged:
         crossref = resources.files("glutlint") / "data/crossref.lua"
         with resources.as_file(crossref) as lua, progress.step("citations"):
             doc, warnings = read_manuscript(
@@ -107,22 +118,28 @@ def build(config: Config, options: Options, progress: Progress) -> list[Path]:
         resolver = MediaResolver(config.root, generated)
         if "docx" in options.formats:
             with progress.step("docx"):
-                data, r = docx.make_docx(doc, resolver)
+                data, r = docx.make_docx(doc, resolver, staged.workdir("docx"))
                 staged.add(out / f"{STEM}.docx", data)
                 refused += r
         if "pdf" in options.formats:
             with progress.step("pdf", "" if options.pdf_engine == "typst" else options.pdf_engine):
                 if options.pdf_engine == "typst":  # the vector figure: crisp at any zoom
                     vector = {**generated, FIGURE_PNG: svg} if svg else generated
-                    data, r = pdf.make_pdf_typst(doc, MediaResolver(config.root, vector))
+                    data, r = pdf.make_pdf_typst(
+                        doc, MediaResolver(config.root, vector), staged.workdir("typst")
+                    )
                 else:
-                    data, r = pdf.make_pdf_latex(doc, resolver, options.pdf_engine)
+                    data, r = pdf.make_pdf_latex(
+                        doc, resolver, options.pdf_engine, staged.workdir("latex")
+                    )
                 staged.add(out / f"{STEM}.pdf", data)
                 refused += r
         if "html" in options.formats:
             with progress.step("html"):
                 crisp = {**generated, FIGURE_PNG: svg} if svg else generated
-                data, r = html.make_html(doc, MediaResolver(config.root, crisp))
+                data, r = html.make_html(
+                    doc, MediaResolver(config.root, crisp), staged.workdir("html")
+                )
                 staged.add(out / f"{STEM}.html", data)
                 refused += r
         for target in dict.fromkeys(refused):
