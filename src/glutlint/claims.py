@@ -23,7 +23,10 @@ REF_RE = re.compile(
     r"Type|Group|Class|Schedule)\s+"
     r"(?:\d+[A-Za-z]?|[IV]+)(?:\s*(?:,|and|or|/|-|–)\s*(?:\d+[A-Za-z]?|[IV]+))*"
 )
-CLAIM_KINDS = {"paragraph", "item", "abstract", "cell", "caption"}
+CLAIM_KINDS = {"paragraph", "item", "abstract", "cell", "caption"}  # each claim needs a citation
+#: Rendered text that states facts without needing a citation of its own: the ledger rules
+#: (GL301, GL401) read it, and so does the evidence check of any citation it carries.
+EXEMPT_KINDS = {"heading", "title", "term", "figure"}
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Claim:
     values: list[Quantity] = field(default_factory=list)
     agents: list[tuple[int, int, str]] = field(default_factory=list)
     cites: list = field(default_factory=list)  # Cite objects, inherited for table cells
+    needs_citation: bool = True  # False: a heading, title, authorial sentence, exempt section
 
     @property
     def keys(self) -> list[str]:
@@ -76,26 +80,33 @@ def is_meta(text: str) -> bool:
 
 
 def claims_of(doc: Document, lexicon: Lexicon, exempt_sections: set[str]) -> list[Claim]:
-    """Every sentence of `doc` that states a fact (a value or a named agent)."""
+    """Every sentence of `doc` that states a fact (a value or a named agent).
+
+    Every sentence pandoc renders is read. Headings, titles, definition terms, figure
+    captions, sentences about the manuscript or the authors' reading, and the profile's
+    non-claim sections do not need a citation (GL102), but their values are still checked
+    against the ledger and against any citation they carry."""
     out: list[Claim] = []
-    captions = {b.table: b for b in doc.blocks if b.kind == "caption"}
     caption_cites: dict[int, list] = {}
     for s in doc.sentences:
         if s.block.kind == "caption":
             caption_cites.setdefault(s.block.table, []).extend(s.cites)
     for s in doc.sentences:
         block = s.block
-        if block.kind not in CLAIM_KINDS or block.section.lower() in exempt_sections:
-            continue
         text = s.text
-        if not text.strip() or is_meta(text.strip()):
+        if not text.strip():
             continue
         values = numbers(text, skip_spans(text))
         agents = lexicon.agents_in(text)
         if not values and not agents:
             continue
         cites = list(s.cites)
-        if block.kind == "cell" and not cites and block.table in captions:
-            cites = caption_cites.get(block.table, [])
-        out.append(Claim(s, values, agents, cites))
+        if block.kind == "cell" and not cites:
+            cites = list(caption_cites.get(block.table, []))
+        needs = (
+            block.kind in CLAIM_KINDS
+            and block.section.lower() not in exempt_sections
+            and not is_meta(text.strip())
+        )
+        out.append(Claim(s, values, agents, cites, needs))
     return out

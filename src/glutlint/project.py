@@ -21,7 +21,7 @@ from .errors import InputError
 from .evidence import SourceIndex
 from .ledger import Ledger, load_ledger
 from .lexicon import Lexicon, is_learned_state, is_scan, load_lexicon, scan
-from .manuscript import Document, parse
+from .manuscript import Document, parse_all
 from .sources import SourceSettings, SourceText, load_sidecar, load_source
 from .textio import read_text
 
@@ -109,11 +109,11 @@ class Project:
 
     def parse(self, paths: list[Path], texts: dict[Path, str] | None = None) -> list[Document]:
         """Parse manuscript files; `texts` gives in-memory content (an editor's unsaved text)."""
-        docs = []
+        items = []
         for path in paths:
             shown = self.config.rel(path)
             text = (texts or {}).get(path)
             if text is None:
                 text = read_text(path, shown)
-            docs.append(parse(path, text, shown))
-        return docs
+            items.append((path, text, shown))
+        return parse_all(items)

@@ -33,7 +33,7 @@ SEVERITY = ERROR
 
 def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     for claim in ctx.claims:
-        if claim.cites:
+        if claim.cites or not claim.needs_citation:
             continue
         s = claim.sentence
         why = (
