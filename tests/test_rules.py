@@ -167,6 +167,50 @@ def test_gl102_passes_cited_claims_and_sentences_that_are_not_claims(seeded: Pro
     assert only(seeded, "GL102") == []
 
 
+# ------------------------------------------------------------------------- GL105
+
+
+def test_gl105_reports_raw_output_that_carries_text(seeded: Project) -> None:
+    seeded.write(
+        MS,
+        """
+        Ketamine acts fast [@sanacora2008].
+
+        ```{=typst}
+        A claim nobody checks.
+        ```
+
+        A sentence with `an inline claim`{=openxml} in it [@sanacora2008].
+
+        <pre>A preformatted claim.</pre>
+        """,
+    )
+    found = [(d["line"], d["column"], d["message"]) for d in only(seeded, "GL105")]
+    assert [(line, column) for line, column, _ in found] == [(3, 1), (7, 17), (9, 1)]
+    assert "raw typst block" in found[0][2] and "raw openxml inline" in found[1][2]
+    assert "raw html block" in found[2][2]
+
+
+def test_gl105_passes_markup_comments_and_suppressed_layout(seeded: Project) -> None:
+    seeded.write(
+        MS,
+        """
+        <details>
+        <summary>Summary</summary>
+        Ketamine acts fast [@sanacora2008].
+        </details>
+
+        <!-- a comment is never rendered -->
+
+        <!-- glutlint: disable-next-line GL105 -->
+        ```{=typst}
+        #pagebreak()
+        ```
+        """,
+    )
+    assert only(seeded, "GL105") == []
+
+
 # ------------------------------------------------------------------------- GL103
 
 

@@ -54,7 +54,10 @@ _NAMED_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,4})\s*[(\[]\s*([A-Za-z][\w-]*?)
 _CODE_EXPANSION_RE = re.compile(
     r"\b[A-Za-z][A-Za-z-]*?-?(\d{1,4})\w*\s*[(\[]([^()\[\]]{3,80})[)\]]"
 )
-CLAIM_KINDS = {"paragraph", "item", "abstract", "cell", "caption"}
+CLAIM_KINDS = {"paragraph", "item", "abstract", "cell", "caption"}  # each claim needs a citation
+#: Rendered text that states facts without needing a citation of its own: the ledger rules
+#: (GL301, GL401) read it, and so does the evidence check of any citation it carries.
+EXEMPT_KINDS = {"heading", "title", "term", "figure"}
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Claim:
     #: the file the claim is in, as shown in diagnostics: a claim carries its own file, so
     #: the same sentence in two files gives two findings
     path: str = ""
+    needs_citation: bool = True  # False: a heading, title, authorial sentence, exempt section
 
     def covers(self, start: int, end: int) -> bool:
         """Whether the text at start..end is supported by this claim's citations."""
@@ -150,19 +154,21 @@ def claims_of(
     doc: Document, lexicon: Lexicon, exempt_sections: set[str], store: Store | None = None
 ) -> list[Claim]:
     """Every sentence of `doc` that states a fact (a value or a named agent); `store` keeps
-    each sentence's numbers."""
+    each sentence's numbers.
+
+    Every sentence pandoc renders is read. Headings, titles, definition terms, figure
+    captions, sentences about the manuscript or the authors' reading, and the profile's
+    non-claim sections do not need a citation (GL102), but their values are still checked
+    against the ledger and against any citation they carry."""
     out: list[Claim] = []
-    captions = {b.table: b for b in doc.blocks if b.kind == "caption"}
     caption_cites: dict[int, list] = {}
     for s in doc.sentences:
         if s.block.kind == "caption":
             caption_cites.setdefault(s.block.table, []).extend(s.cites)
     for s in doc.sentences:
         block = s.block
-        if block.kind not in CLAIM_KINDS or block.section.lower() in exempt_sections:
-            continue
         text = s.text
-        if not text.strip() or is_meta(text.strip()):
+        if not text.strip():
             continue
         values = (
             numbers(text, skip_spans(text) + non_claim_spans(text), store)
@@ -180,8 +186,13 @@ def claims_of(
             said = [(q.start, q.end, q.text.strip()) for q in values]
             said += [(a, b, text[a:b]) for a, b, _n in agents]
             uncited = [x for x in said if not any(a <= x[0] and x[1] <= b for a, b in anyone)]
-        if block.kind == "cell" and not cites and block.table in captions:
-            cites = caption_cites.get(block.table, [])
-            cover = [(0, len(text))]
-        out.append(Claim(s, values, agents, cites, cover, sorted(uncited), doc.shown))
+        if block.kind == "cell" and not cites:
+            cites = list(caption_cites.get(block.table, []))
+            cover = [(0, len(text))] if cites else []
+        needs = (
+            block.kind in CLAIM_KINDS
+            and block.section.lower() not in exempt_sections
+            and not is_meta(text.strip())
+        )
+        out.append(Claim(s, values, agents, cites, cover, sorted(uncited), doc.shown, needs))
     return out

@@ -46,7 +46,7 @@ NUMERIC_REF_RE = re.compile(
 SUPERSCRIPT_RE = re.compile(r"(?<=[a-z)\]][.,])\d{1,3}(?:[,\u2013-]\d{1,3})*(?=\s|$)")
 #: where a clause ends: what follows our last citation across one of these is not ours
 CLAUSE_BREAK_RE = re.compile(
-    r"[;:]|,\s*(?:while|whereas|but|although|though|and|which|whose|as)\b"
+    r"[;:]|[.!?]\s+(?=[A-Z])|,\s*(?:while|whereas|but|although|though|and|which|whose|as)\b"
     r"|\s(?:while|whereas|but|although)\s|\s[\u2013\u2014-]\s"
 )
 #: how near an author mention must stand before our citation to be its narrative form

@@ -1,8 +1,9 @@
 """Parse a pandoc Markdown manuscript once into blocks and sentences that keep file positions.
 
-markdown-it-py finds the blocks (with their source lines); inside each block the raw Markdown
-is masked (code, HTML, link targets, URLs become spaces of the same length), citations are
-found with pandoc's syntax, and the prose is split into sentences. Every offset maps back to
+pandoc itself finds the blocks (`glutlint.rendered` reads its AST and places each block of
+rendered text on its source lines); inside each block the raw Markdown is masked (code, HTML,
+link targets, URLs become spaces of the same length), citations are found with pandoc's
+syntax, and the prose is split into sentences. Every offset maps back to
 a 1-based line and column in the file.
 """
 
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
     from .cache import Store
 
 ATTRS_RE = re.compile(r"\{[#.=:\w\s%\"'-]*\}\s*$")
-IMAGE_RE = re.compile(r"!\[(?P<alt>(?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)(?:\{[^}]*\})?")
-CAPTION_RE = re.compile(r"^(?:Table|: )\s*:?\s*", re.IGNORECASE)
 SUPPRESS_RE = re.compile(r"<!--\s*glutlint:\s*(?P<body>.*?)\s*-->", re.DOTALL)
 
 
@@ -118,6 +117,19 @@ class Suppression:
     end_line: int = 0  # the line of the comment's `-->`
 
 
+@dataclass(frozen=True)
+class RawText:
+    """A raw block or inline for an output format: its text reaches the output unchecked."""
+
+    fmt: str
+    text: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    inline: bool
+
+
 @dataclass
 class Document:
     """A parsed manuscript file."""
@@ -129,13 +141,24 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     front_matter: str | None = None  # the YAML text, as written
+    raws: list[RawText] = field(default_factory=list)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        for m in re.finditer("\n", self.text):
+            starts.append(m.end())
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of an offset in the file's text."""
+        i = bisect.bisect_right(self._line_starts, offset) - 1
+        return i + 1, offset - self._line_starts[i] + 1
 
     @cached_property
     def sentences(self) -> list[Sentence]:
         out: list[Sentence] = []
         for block in self.blocks:
-            if block.kind == "figure":
-                continue
             out.extend(_sentences(block))
         return out
 
@@ -146,16 +169,12 @@ class Document:
     @cached_property
     def cites(self) -> list[Cite]:
         """Every citation of the document, figures' captions included."""
-        cites = [c for s in self.sentences for c in s.cites]
-        for b in self.blocks:
-            if b.kind == "figure":
-                cites.extend(_cites(b, b.masked))
-        return cites
+        return [c for s in self.sentences for c in s.cites]
 
 
 def _cites(block: Block, masked: str, base: int = 0) -> list[Cite]:
     out = []
-    for c in find_citations(masked, block.store):
+    for c in find_citations(masked):
         line, col = block.position(base + c.start)
         el, ec = block.position(base + c.end)
         out.append(Cite(c.key, line, col, el, ec, c.locator))
@@ -164,10 +183,10 @@ def _cites(block: Block, masked: str, base: int = 0) -> list[Cite]:
 
 def _sentences(block: Block) -> list[Sentence]:
     masked = block.masked
-    cites = find_citations(masked, block.store)
-    groups = citation_spans(masked, block.store)
+    cites = find_citations(masked)
+    groups = citation_spans(masked)
     out: list[Sentence] = []
-    for a, b in split_sentences(masked, block.store):
+    for a, b in split_sentences(masked):
         mine = [c for c in cites if a <= c.start < b]
         spans = [(max(g0, a) - a, min(g1, b) - a) for g0, g1 in groups if g0 < b and g1 > a]
         refs = []
@@ -179,29 +198,6 @@ def _sentences(block: Block) -> list[Sentence]:
     return out
 
 
-def _block_from_lines(
-    kind: str, content: str, source_lines: list[str], first: int, last: int
-) -> tuple[str, list[int], list[tuple[int, int]]]:
-    """Locate each line of markdown-it's inline `content` in the source lines first..last."""
-    starts: list[int] = []
-    origins: list[tuple[int, int]] = []
-    offset = 0
-    line_no = first
-    for part in content.split("\n"):
-        col = 0
-        while line_no < min(last, len(source_lines)):
-            found = source_lines[line_no].find(part) if part else 0
-            if found >= 0:
-                col = found
-                break
-            line_no += 1
-        starts.append(offset)
-        origins.append((min(line_no, len(source_lines) - 1) + 1, col + 1))
-        offset += len(part) + 1
-        line_no += 1
-    return content, starts, origins
-
-
 def _metadata(content: str, shown: str, store: Store | None = None) -> dict[str, object]:
     from .yamlfile import loads_yaml
 
@@ -211,82 +207,65 @@ def _metadata(content: str, shown: str, store: Store | None = None) -> dict[str,
     return meta
 
 
-def _front_matter(doc: Document, content: str, source_lines: list[str]) -> None:
-    doc.front_matter = content
-    meta = doc.metadata = _metadata(content, doc.shown)
-    abstract = meta.get("abstract")
-    if isinstance(abstract, str) and abstract.strip():
-        key_line = next((i for i, s in enumerate(source_lines) if re.match(r"abstract\s*:", s)), 0)
-        end = next(
-            (i for i, s in enumerate(source_lines) if i > 0 and s.strip() in {"---", "..."}),
-            len(source_lines),
-        )
-        # Rebuild the abstract from source lines so positions are exact.
-        parts, starts, origins, offset = [], [], [], 0
-        for i in range(key_line + 1, end):
-            s = source_lines[i]
-            if s.strip() and not s.startswith((" ", "\t")):
-                break
-            stripped = s.strip()
-            starts.append(offset)
-            origins.append((i + 1, len(s) - len(s.lstrip()) + 1))
-            parts.append(stripped)
-            offset += len(stripped) + 1
-        if parts:
-            doc.blocks.append(Block("abstract", "\n".join(parts), starts, origins, "Abstract"))
-
-
-def _suppressions(doc: Document, html: str, line: int, col: int) -> None:
-    for m in SUPPRESS_RE.finditer(html):
-        before = html[: m.start()]
-        ln = line + before.count("\n")
-        cl = (col if "\n" not in before else 1) + len(before.rsplit("\n", 1)[-1])
-        words = m.group("body").replace(",", " ").split()
-        if not words:
-            continue
-        action = words[0].lower()
-        codes = tuple(w.upper() for w in words[1:])
-        if action not in {"disable-next-line", "disable-line", "disable", "enable"} or any(
-            not re.fullmatch(r"GL\d{3}", c) for c in codes
-        ):
-            raise InputError(doc.shown, ln, f"malformed suppression comment: {m.group(0)}")
-        end = line + html[: m.end()].count("\n")
-        doc.suppressions.append(Suppression(ln, cl, action, codes, end))
-
-
-@functools.cache
-def _block_parser():  # noqa: ANN202 - MarkdownIt, imported here to keep start-up lean
-    """One parser for every file. Blocks only: inline content is read by our own
-    pandoc-exact parser, so markdown-it's inline pass would be wasted work."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
-    md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
-    md.disable(["inline", "text_join"], ignoreInvalid=True)
-    return md
-
-
 def parse(path: Path, text: str, shown: str, store: Store | None = None) -> Document:
     """Parse Markdown `text` (the content of `path`) into a Document, from the project's
-    store when this exact text was parsed before (an edit re-parses only the file it
-    changed). The document's blocks keep their analyses in `store` too."""
-    if store is None:
-        doc = parse_now(path, text, shown)
-        _refuse_huge_blocks(doc)
-        return doc
-    from .cache import key
+    store when this exact text was parsed before (an edit re-parses only the file it changed)."""
+    return parse_all([(path, text, shown)], store)[0]
 
-    doc = store.memo("documents").get(
-        key(*_parser_versions(), text),
-        lambda: parse_now(path, text, shown),
-        _Stored,
-        lambda d: (d.front_matter, d.blocks, d.suppressions),
-        lambda raw: _document(raw, path, text, shown, store),
-    )
-    for b in doc.blocks:
-        b.store = store
-    _refuse_huge_blocks(doc)
-    return doc
+
+class _NotStored(Exception):
+    """Raised instead of computing: the store does not hold this parse."""
+
+
+def _not_stored() -> Document:
+    raise _NotStored
+
+
+_Stored = tuple[str | None, list[Block], list[Suppression], list[RawText]]
+
+
+def _stored(d: Document) -> _Stored:
+    return (d.front_matter, d.blocks, d.suppressions, d.raws)
+
+
+def parse_all(items: list[tuple[Path, str, str]], store: Store | None = None) -> list[Document]:
+    """Parse several files (path, text, shown): those the store holds are read back, and
+    pandoc reads the others side by side, one process per file (at most one per core)."""
+    from .rendered import pandoc_jsons
+
+    docs: list[Document | None] = []
+    keys: list[str] = []
+    if store is not None:
+        from .cache import key
+
+        memo = store.memo("documents")
+        for path, text, shown in items:
+            k = key(*_parser_versions(), text)
+            keys.append(k)
+            decode = functools.partial(_document, path=path, text=text, shown=shown, store=store)
+            try:
+                docs.append(memo.get(k, _not_stored, _Stored, _stored, decode))
+            except _NotStored:
+                docs.append(None)
+    else:
+        docs = [None] * len(items)
+    missing = [i for i, d in enumerate(docs) if d is None]
+    asts = pandoc_jsons([(items[i][1], items[i][2]) for i in missing])
+    for i, ast in zip(missing, asts, strict=True):
+        path, text, shown = items[i]
+        if store is None:
+            docs[i] = parse_now(path, text, shown, ast)
+            continue
+        decode = functools.partial(_document, path=path, text=text, shown=shown, store=store)
+        docs[i] = store.memo("documents").get(
+            keys[i], functools.partial(parse_now, path, text, shown, ast), _Stored, _stored, decode
+        )
+    out = [d for d in docs if d is not None]
+    for d in out:
+        for block in d.blocks:
+            block.store = store
+        _refuse_huge_blocks(d)
+    return out
 
 
 #: The most text one block (a paragraph, a list item, a cell) may hold. A real paragraph is a
@@ -310,110 +289,116 @@ def _refuse_huge_blocks(doc: Document) -> None:
 
 @functools.cache
 def _parser_versions() -> tuple[str, ...]:
-    """The installed markdown-it and its plugins (their version files, found, not imported,
-    so a stored parse costs no import): a parse depends on them as well as on our code."""
+    """The pandoc of the installed pypandoc_binary (its package files, found, not imported, so
+    a stored parse costs no import): a parse depends on it as well as on our code."""
     import importlib.util
 
-    found = []
-    for name in ("markdown_it", "mdit_py_plugins"):
-        spec = importlib.util.find_spec(name)
-        origin = spec.origin if spec and spec.origin else ""
-        try:
-            found.append(Path(origin).read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            found.append(name)
-    return tuple(found)
-
-
-_Stored = tuple[str | None, list[Block], list[Suppression]]
+    spec = importlib.util.find_spec("pypandoc")
+    origin = spec.origin if spec and spec.origin else ""
+    try:
+        return (Path(origin).read_text(encoding="utf-8", errors="replace"),)
+    except OSError:
+        return ("pypandoc",)
 
 
 def _document(stored: _Stored, path: Path, text: str, shown: str, store: Store) -> Document | None:
     """A document from its stored parse."""
-    front, blocks, suppressions = stored
-    doc = Document(path, shown, text, {}, blocks, suppressions, front)
+    front, blocks, suppressions, raws = stored
+    doc = Document(path, shown, text, {}, blocks, suppressions, front, raws)
     if front is not None:
         doc.metadata = _metadata(front, shown, store)
     return doc
 
 
-def parse_now(path: Path, text: str, shown: str) -> Document:
-    """Parse Markdown `text` (the content of `path`) into a Document."""
-    doc = Document(path=path, shown=shown, text=text)
-    source_lines = text.split("\n")
-    tokens = _block_parser().parse(text)
-    section = ""
-    table_no = 0
-    in_table = False
-    pending_kind = "paragraph"
-    for i, tok in enumerate(tokens):
-        if tok.type == "front_matter":
-            _front_matter(doc, tok.content, source_lines)
-        elif tok.type == "html_block" and tok.map:
-            _suppressions(doc, tok.content, tok.map[0] + 1, 1)
-        elif tok.type == "table_open":
-            table_no += 1
-            in_table = True
-        elif tok.type == "table_close":
-            in_table = False
-        elif tok.type == "heading_open":
-            pending_kind = "heading"
-        elif tok.type == "list_item_open":
-            pending_kind = "item"
-        elif tok.type == "inline" and tok.map:
-            first, last = tok.map
-            raw, starts, origins = _block_from_lines(
-                "x", tok.content, source_lines, first, max(last, first + 1)
-            )
-            if "<!--" in raw:
-                _suppressions(doc, raw, origins[0][0], origins[0][1])
-            kind = "cell" if in_table else pending_kind
-            level = 0
-            if kind == "heading":
-                level = int(tokens[i - 1].tag[1])
-                title = ATTRS_RE.sub("", raw).strip()
-                if level == 1:
-                    section = title
-            elif kind == "paragraph" and raw.lstrip().startswith(":::"):
-                pending_kind = "paragraph"
-                continue
-            elif kind == "paragraph" and CAPTION_RE.match(raw) and raw.startswith(("Table:", ": ")):
-                kind = "caption"
-            elif kind == "paragraph" and IMAGE_RE.fullmatch(raw.strip()):
-                kind = "figure"
-            block = Block(
-                kind,
-                raw,
-                starts,
-                origins,
-                section,
-                level=level,
-                table=table_no if kind in {"cell", "caption"} else 0,
-            )
-            doc.blocks.append(block)
-            if kind != "cell":
-                pending_kind = "paragraph"
-        elif (
-            tok.type in {"paragraph_open"}
-            and pending_kind not in {"item", "heading"}
-            or tok.type == "list_item_close"
+def _suppressions(doc: Document, comment: str, start: int) -> None:
+    """Suppression comments inside raw HTML that pandoc read at file offset `start`."""
+    for m in SUPPRESS_RE.finditer(comment):
+        line, col = doc.position(start + m.start())
+        end, _ = doc.position(start + m.end())
+        words = m.group("body").replace(",", " ").split()
+        if not words:
+            continue
+        action = words[0].lower()
+        codes = tuple(w.upper() for w in words[1:])
+        if action not in {"disable-next-line", "disable-line", "disable", "enable"} or any(
+            not re.fullmatch(r"GL\d{3}", c) for c in codes
         ):
-            pending_kind = "paragraph"
-    _attach_captions(doc)
+            raise InputError(doc.shown, line, f"malformed suppression comment: {m.group(0)}")
+        doc.suppressions.append(Suppression(line, col, action, codes, end))
+
+
+def _front_matter(doc: Document, lines: list[str], yaml: list[tuple[int, int]]) -> None:
+    """The YAML block at the top of the file: the metadata other rules read (nocite, title)."""
+    if yaml and yaml[0][0] == 0:
+        first, last = yaml[0]
+        content = "\n".join(lines[first + 1 : last - 1])
+        doc.front_matter = content
+        doc.metadata = _metadata(content, doc.shown)
+
+
+def parse_now(path: Path, text: str, shown: str, ast: dict | None = None) -> Document:
+    """Parse Markdown `text` (the content of `path`) into a Document, as pandoc reads it
+    (`ast`: pandoc's AST of `text`, when it has been read already)."""
+    from .rendered import pandoc_json, render_map, yaml_blocks
+
+    doc = Document(path=path, shown=shown, text=text)
+    lines = text.split("\n")
+    _front_matter(doc, lines, [(a, b + 1) for a, b in yaml_blocks(lines)])
+    rendering = render_map(text, ast if ast is not None else pandoc_json(text, shown))
+    for raw in rendering.raws:
+        if raw.fmt in ("html", "html5") and "<!--" in raw.text:
+            # the comment's words are placed; the comment runs from its `<!--` to its `-->`
+            a = text.rfind("<!--", 0, raw.start + 4)
+            b = text.find("-->", raw.end)
+            if a >= 0 and b >= 0:
+                _suppressions(doc, text[a : b + 3], a)
+    doc.raws = [
+        RawText(r.fmt, r.text, *doc.position(r.start), *doc.position(r.end), r.inline)
+        for r in rendering.raws
+    ]
+    nested = [
+        (p.segments[0].start, p.segments[-1].end)
+        for p in rendering.placed
+        if p.leaf.later == "note" and p.segments
+    ]
+    blocks: list[tuple[int, Block]] = []
+    for p in rendering.placed:
+        if not p.segments:
+            continue
+        leaf = p.leaf
+        parts, starts, origins, offset = [], [], [], 0
+        a0, b0 = p.segments[0].start, p.segments[-1].end
+        inner = [(a, b) for a, b in nested if a0 < a and b <= b0 and (a, b) != (a0, b0)]
+        for seg in p.segments:
+            chunk = list(text[seg.start : seg.end])
+            for a, b in inner:
+                for k in range(max(a, seg.start), min(b, seg.end)):
+                    chunk[k - seg.start] = " "
+            starts.append(offset)
+            origins.append(doc.position(seg.start))
+            parts.append("".join(chunk))
+            offset += seg.end - seg.start + 1
+        kind = leaf.kind
+        section = "Abstract" if kind == "abstract" else ""
+        blocks.append(
+            (
+                a0,
+                Block(kind, "\n".join(parts), starts, origins, section, leaf.level, leaf.table),
+            )
+        )
+    blocks.sort(key=lambda x: x[0])
+    section = ""
+    for _start, b in blocks:
+        if b.kind == "heading" and b.level == 1:
+            section = heading_title(b)
+        if b.kind not in ("abstract", "title"):
+            b.section = section
+        doc.blocks.append(b)
     return doc
 
 
-def _attach_captions(doc: Document) -> None:
-    """A pandoc caption may stand before its table: give it the number of the table it captions."""
-    blocks = doc.blocks
-    for i, b in enumerate(blocks):
-        if b.kind != "caption":
-            continue
-        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        prev = blocks[i - 1] if i > 0 else None
-        if nxt is not None and nxt.kind == "cell" and (prev is None or prev.kind != "cell"):
-            b.table = nxt.table
+HEADING_CLOSE_RE = re.compile(r"(?:\s+#+)?\s*$")
 
 
 def heading_title(block: Block) -> str:
-    return ATTRS_RE.sub("", block.raw).strip()
+    return HEADING_CLOSE_RE.sub("", ATTRS_RE.sub("", block.raw)).strip()

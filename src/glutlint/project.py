@@ -19,7 +19,7 @@ from .errors import InputError
 from .evidence import SourceIndex
 from .ledger import Ledger, load_ledger
 from .lexicon import LearnedState, Lexicon, Scan, load_lexicon, scan
-from .manuscript import Document, parse
+from .manuscript import Document, parse_all
 from .sources import SourceSettings, SourceText, load_sidecar, load_source
 from .textio import check_regular, read_text
 
@@ -111,11 +111,11 @@ class Project:
 
     def parse(self, paths: list[Path], texts: dict[Path, str] | None = None) -> list[Document]:
         """Parse manuscript files; `texts` gives in-memory content (an editor's unsaved text)."""
-        docs = []
+        items = []
         for path in paths:
             shown = self.config.rel(path)
             text = (texts or {}).get(path)
             if text is None:
                 text = read_text(path, shown)
-            docs.append(parse(path, text, shown, self.store))
-        return docs
+            items.append((path, text, shown))
+        return parse_all(items, self.store)

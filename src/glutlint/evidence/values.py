@@ -58,7 +58,9 @@ def _check_value(
     lexicon: Lexicon,
     frame: Callable[[], Frame],
 ) -> ValueCheck:
-    if q.kind == "year" and q.comparator == "=" and q.high is None:
+    # "a review from 2008 [@x]": a year that is a cited source's publication year ("from" and
+    # "since" read as bounds include it)
+    if q.kind == "year" and q.comparator in {"=", "<=", ">="} and q.high is None:
         for idx in cited:
             if idx.entry.year == int(q.value):
                 return ValueCheck(q, Status.PUBYEAR)

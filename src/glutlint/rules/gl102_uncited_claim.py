@@ -43,7 +43,7 @@ DEFAULT: dict[str, object] = {
 def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     for claim in ctx.claims:
         s = claim.sentence
-        for start, end, said in claim.uncited:
+        for start, end, said in claim.uncited if claim.needs_citation else ():
             line, col = s.pos(start)
             end_line, end_col = s.pos(end)
             yield Finding(
@@ -55,7 +55,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
                 end_line,
                 end_col,
             )
-        if claim.cites:
+        if claim.cites or not claim.needs_citation:
             continue
         why = (
             f"states '{claim.values[0].text}'"

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..claims import CLAIM_KINDS
 from ..diagnostics import ERROR, Finding
 from ..ledger import outdated
 
@@ -39,11 +38,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     if not any(f.statement for f in ledger.facts):
         return
     for doc in ctx.documents:
-        for s in doc.sentences:
-            if s.block.kind not in CLAIM_KINDS | {"heading"}:
-                continue
-            if s.block.section.lower() in ctx.exempt_sections:
-                continue
+        for s in doc.sentences:  # every rendered sentence, headings and titles included
             for hit in outdated(s.text, lexicon, ledger):
                 later = [ledger.get(i) for i in hit.fact.superseded_by]
                 by = "; ".join(
