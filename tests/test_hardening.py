@@ -599,13 +599,13 @@ PEDERSEN_TITLE = "title        = {Review Finds"
 
 def test_unbalanced_opening_brace_is_refused(flagship: Project) -> None:
     bib = _edit_bib(flagship, PEDERSEN_TITLE, "title        = {{Review Finds")
-    refused(flagship, BIB, {line_of(bib, "@article{pedersen2017"), line_of(bib, "{{Review")})
+    refused(flagship, BIB, {line_of(bib, "@online{pedersen2017"), line_of(bib, "{{Review")})
 
 
 def test_unbalanced_closing_brace_is_refused(flagship: Project) -> None:
     """An extra `}` ends the entry early: its other fields (its `file`!) silently vanish."""
     bib = _edit_bib(flagship, PEDERSEN_TITLE, "title        = {Review}} Finds")
-    refused(flagship, BIB, {line_of(bib, "@article{pedersen2017"), line_of(bib, "Review}}")})
+    refused(flagship, BIB, {line_of(bib, "@online{pedersen2017"), line_of(bib, "Review}}")})
 
 
 def test_unclosed_last_entry_is_refused(flagship: Project) -> None:
@@ -634,7 +634,7 @@ def test_duplicate_bibliography_field_is_refused(flagship: Project) -> None:
     bib = _edit_bib(
         flagship, "  journal      = {Psych Central},", "  journal = {A},\n  journal = {B},"
     )
-    refused(flagship, BIB, {line_of(bib, "@article{pedersen2017"), line_of(bib, "journal = {B}")})
+    refused(flagship, BIB, {line_of(bib, "@online{pedersen2017"), line_of(bib, "journal = {B}")})
 
 
 # ------------------------------------------------------------------------- duplicate YAML keys

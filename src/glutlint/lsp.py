@@ -16,23 +16,35 @@ verdicts on those claims. The result is the same as `glutlint check` on the same
 Errors in the inputs (an `InputError`: a broken bibliography, a malformed suppression comment)
 never stop the server: they become an error diagnostic at the file and line concerned and a
 window/logMessage.
+
+Nor does the client: the server reads its messages with `jsonrpc` (malformed ones are
+answered with a JSON-RPC error or skipped) and checks on a thread of its own (`Linter`), so
+hover, completion and shutdown are answered while a long check runs, and a newer edit
+cancels the check of an older text, whose diagnostics are never published. The server exits
+at `exit` or when its input ends.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import os
+import queue
 import re
+import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import PositionCodec
 
-from . import __version__
+from . import __version__, jsonrpc
 from .claims import Claim, claims_of
 from .config import Config, find_pyproject, load_config
 from .diagnostics import ERROR, Diagnostic
@@ -41,7 +53,7 @@ from .errors import InputError
 from .evidence import Verdict, check_claim
 from .manuscript import Cite, Document, parse
 from .project import Project
-from .textio import read_text
+from .textio import MAX_BYTES, read_text
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +62,20 @@ INPUT_ERROR = "input-error"
 # A citation key being typed: `@` at the start, after a space, `[`, `;` or `-` (pandoc's
 # author-suppressing `-@key`), never inside an e-mail address.
 COMPLETING_RE = re.compile(r"(?:^|(?<=[\s\[;\-(]))@(?P<prefix>[\w:.#$%&+?<>~/-]*)$")
+# A citation key as pandoc reads it: inner punctuation only when a word character follows.
+KEY_RE = re.compile(r"(?:^|(?<=[\s\[;\-(]))@(?P<key>\w(?:[\w]|[:.#$%&+?<>~/-](?=\w))*)")
+
+
+class Superseded(Exception):
+    """A newer edit arrived while a check ran: its result would be stale, so it is dropped."""
+
+
+class BufferTooLarge(InputError):
+    """An open buffer over the size `glutlint check` accepts for a file: not checked."""
+
+
+def _never() -> bool:
+    return False
 
 
 # --------------------------------------------------------------------------- the checker
@@ -75,11 +101,14 @@ class WarmContext(Context):
     """A Context whose claims and verdicts come from the memo when the document is unchanged."""
 
     memo: _Memo = field(default_factory=_Memo)
+    cancelled: Callable[[], bool] = _never
 
     @cached_property
     def claims(self) -> list[Claim]:
         out: list[Claim] = []
         for doc in self.documents:
+            if self.cancelled():
+                raise Superseded
             hit = self.memo.claims.get(id(doc))
             if hit is None or hit[0] is not doc:
                 hit = (
@@ -97,6 +126,8 @@ class WarmContext(Context):
         for c in self.claims:
             if not c.cites:
                 continue
+            if self.cancelled():
+                raise Superseded
             hit = self.memo.verdicts.get(id(c))
             if hit is None or hit[0] is not c:
                 hit = (c, check_claim(c, p.indexes, p.lexicon, p.entries))
@@ -134,6 +165,7 @@ class Checker:
         self._memo = _Memo()
         self._last: Outcome | None = None
         self.loads = 0  # how many times the project was loaded (tests read it)
+        self.busy = threading.Lock()  # held while a check runs (on the server's lint thread)
 
     # -- project ----------------------------------------------------------------------
 
@@ -195,6 +227,12 @@ class Checker:
         shown = self.config.rel(path)
         if text is None:
             text = read_text(path, shown)
+        elif len(text) > MAX_BYTES // 4 and len(text.encode("utf-8")) > MAX_BYTES:
+            size = len(text.encode("utf-8")) // 1048576
+            limit = MAX_BYTES // 1048576
+            raise BufferTooLarge(
+                shown, None, f"buffer too large to check ({size} MiB; limit {limit} MiB)"
+            )
         cached = self._docs.get(path)
         if cached is not None and cached[0] == text:
             return cached[1]
@@ -202,8 +240,11 @@ class Checker:
         self._docs[path] = (text, doc)
         return doc
 
-    def check(self, texts: dict[Path, str]) -> Outcome:
-        """Check the whole manuscript with `texts` (open buffers) in place of the disk files."""
+    def check(self, texts: dict[Path, str], cancelled: Callable[[], bool] = _never) -> Outcome:
+        """Check the whole manuscript with `texts` (open buffers) in place of the disk files.
+
+        `cancelled` is asked between documents, claims and verdicts; when it says yes, the
+        check stops with `Superseded` (what it computed so far stays memoised)."""
         self.refresh()
         wanted = set(self.manuscript())
         texts = {p: _normal(t) for p, t in texts.items() if p in wanted}
@@ -217,6 +258,8 @@ class Checker:
             return out
         docs: list[Document] = []
         for path in self.manuscript():
+            if cancelled():
+                raise Superseded
             try:
                 docs.append(self._document(path, texts.get(path)))
             except InputError as exc:
@@ -225,8 +268,9 @@ class Checker:
         for stale in set(self._docs) - set(self.manuscript()):
             del self._docs[stale]
         full = not out.failures
-        ctx = WarmContext(self.project, docs, full, memo=self._memo)
+        ctx = WarmContext(self.project, docs, full, memo=self._memo, cancelled=cancelled)
         out.diagnostics = run_rules(ctx)
+        ctx.cancelled = _never  # the outcome is complete: reading it later never cancels
         out.ctx = ctx
         self._memo.prune(docs)
         self._last = out
@@ -334,15 +378,29 @@ def cite_at(doc: Document, line: int, col: int) -> Cite | None:
     return None
 
 
-def hover_text(checker: Checker, outcome: Outcome, doc: Document, cite: Cite) -> str:
-    """Markdown: the entry, then, for a claim, its items and the passages that support them."""
-    project = checker.project
-    entry = project.entries.get(cite.key) if project is not None else None
+def key_at(line: str, col: int) -> tuple[str, int, int] | None:
+    """The citation key under a 0-based code-point column of a line: key, start, end."""
+    for m in KEY_RE.finditer(line):
+        if m.start() <= col < m.end():
+            return m.group("key"), m.start(), m.end()
+    return None
+
+
+def entry_text(project: Project | None, key: str) -> list[str]:
+    """Markdown paragraphs: the entry's authors, year and title."""
+    entry = project.entries.get(key) if project is not None else None
     if entry is None:
-        return f"**@{cite.key}**: not in the bibliography"
+        return [f"**@{key}**: not in the bibliography"]
     authors = "; ".join(entry.authors) or "(no authors)"
     year = entry.year or "n.d."
-    parts = [f"**@{cite.key}**: {authors} ({year})", f"*{entry.title or '(no title)'}*"]
+    return [f"**@{key}**: {authors} ({year})", f"*{entry.title or '(no title)'}*"]
+
+
+def hover_text(project: Project, outcome: Outcome, doc: Document, cite: Cite) -> str:
+    """Markdown: the entry, then, for a claim, its items and the passages that support them."""
+    parts = entry_text(project, cite.key)
+    if cite.key not in project.entries:
+        return parts[0]
     sentence = next((s for s in doc.sentences if cite in s.cites), None)
     rec = None
     if sentence is not None:
@@ -371,11 +429,100 @@ def hover_text(checker: Checker, outcome: Outcome, doc: Document, cite: Cite) ->
     return "\n\n".join(parts)
 
 
+# --------------------------------------------------------------------------- the lint thread
+
+
+@dataclass
+class Job:
+    """A check of one project's manuscript against a snapshot of the open buffers."""
+
+    checker: Checker
+    texts: dict[Path, str]
+    generation: int
+
+
+class Linter:
+    """One background thread that checks, one at a time, the newest snapshot of each project.
+
+    The message loop never checks: it hands a snapshot over with `submit` and goes on
+    answering. A newer snapshot of a project replaces the one waiting and cancels the one
+    running (at its next document, claim or verdict), so edits made during a long check are
+    folded into one check of the latest text. `done` receives each finished check (or the
+    exception of a failed one); it is stale, and must not be published, unless `current`.
+    """
+
+    def __init__(self, done: Callable[[Job, Outcome | Exception], None]) -> None:
+        self._done = done
+        self._cond = threading.Condition()
+        self._waiting: dict[Path, Job] = {}
+        self._generation: dict[Path, int] = {}
+        self._running: Job | None = None
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+
+    def submit(self, checker: Checker, texts: dict[Path, str]) -> None:
+        with self._cond:
+            if self._stopped:
+                return
+            generation = self._generation.get(checker.root, 0) + 1
+            self._generation[checker.root] = generation
+            self._waiting[checker.root] = Job(checker, texts, generation)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="glutlint-lint", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def current(self, job: Job) -> bool:
+        """Whether no newer snapshot of the job's project was submitted since."""
+        return not self._stopped and self._generation.get(job.checker.root) == job.generation
+
+    def _stale(self, job: Job) -> bool:
+        return not self.current(job)
+
+    def stop(self) -> bool:
+        """Take no more work and cancel what runs; True if no check is running any more."""
+        with self._cond:
+            self._stopped = True
+            self._waiting.clear()
+            self._cond.notify()
+            return self._running is None
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._waiting and not self._stopped:
+                    self._cond.wait()
+                if self._stopped:
+                    return
+                job = self._waiting.pop(next(iter(self._waiting)))
+                self._running = job
+            result: Outcome | Exception | None
+            try:
+                with job.checker.busy:
+                    result = job.checker.check(job.texts, partial(self._stale, job))
+            except Superseded:
+                result = None
+            except Exception as exc:  # a bug must not take the server down with it
+                log.exception("check failed")
+                result = exc
+            finally:
+                with self._cond:
+                    self._running = None
+            if result is not None and self.current(job):
+                self._done(job, result)
+
+
 # --------------------------------------------------------------------------- the server
 
 
 class GlutlintServer(LanguageServer):
-    """The pygls server with one Checker per project and the diagnostics it has published."""
+    """The pygls server with one Checker per project and the diagnostics it has published.
+
+    pygls' own stdio loop stops for good on a malformed message and checks on the message
+    loop, so `serve_stdio` runs a loop of its own: a thread reads messages (`jsonrpc`), the
+    main thread answers them one by one, and the `Linter` thread checks. Only the main thread
+    writes to the client.
+    """
 
     def __init__(self) -> None:
         super().__init__(
@@ -384,10 +531,82 @@ class GlutlintServer(LanguageServer):
         self.checkers: dict[Path, Checker] = {}
         self.published: dict[Path, set[Path]] = {}
         self.rules_url = default_rules_url()
-        self._pending: set[Path] = set()
+        self.shut_down = False
+        self.inbox: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
+        self.linter = Linter(lambda job, result: self.inbox.put(("linted", (job, result))))
+        self._first: dict[Path, list[Path]] = {}  # files to publish for even if clean
         self._reported: dict[Path, set[str]] = {}
         self._shown: dict[Path, Outcome] = {}  # the Outcome last published per project
         self._roots: dict[Path, Path | None] = {}
+
+    # -- the message loop -------------------------------------------------------------
+
+    def serve_stdio(self, stdin: jsonrpc.ByteStream, stdout: object) -> int:
+        """Answer messages until `exit` or the end of input; the process's exit code."""
+        self.protocol.set_writer(StdoutWriter(stdout))  # type: ignore[arg-type]
+        reader = threading.Thread(
+            target=self._read_input, args=(stdin,), name="glutlint-stdin", daemon=True
+        )
+        reader.start()
+        try:
+            while True:
+                kind, item = self.inbox.get()
+                if kind == "eof":
+                    log.info("end of input: exiting")
+                    return 0 if self.shut_down else 1
+                if kind == "in":
+                    self.receive(item)  # type: ignore[arg-type]
+                else:
+                    self.linted(*item)  # type: ignore[misc]
+        except SystemExit as exc:  # pygls ends the `exit` notification with sys.exit()
+            return exc.code if isinstance(exc.code, int) else 1
+        except BrokenPipeError:
+            return 1
+
+    def _read_input(self, stdin: jsonrpc.ByteStream) -> None:
+        try:
+            for item in jsonrpc.messages(stdin):
+                self.inbox.put(("in", item))
+        except (OSError, ValueError):
+            log.exception("reading input failed")
+        finally:
+            self.inbox.put(("eof", None))
+
+    def receive(self, item: dict | jsonrpc.Invalid | jsonrpc.Skipped) -> None:
+        """Answer or skip one message: a broken one never stops the loop."""
+        if isinstance(item, jsonrpc.Skipped):
+            self.log(f"glutlint: skipped {item.size} bytes of input: {item.reason}", WARNING)
+            return
+        if isinstance(item, jsonrpc.Invalid):
+            self.reply_error(item)
+            return
+        method = item.get("method")
+        request = "method" in item and "id" in item
+        if "method" not in item and item.get("jsonrpc") != "2.0":  # a response is never answered
+            self.log("glutlint: ignored a response that is not JSON-RPC 2.0", WARNING)
+            return
+        if self.shut_down and method != lsp.EXIT:
+            if request:
+                self.reply_error(jsonrpc.Invalid(jsonrpc.INVALID_REQUEST, "shut down", item["id"]))
+            return
+        try:
+            message = self.protocol.structure_message(item)
+        except JsonRpcException as exc:
+            detail = _why(exc)
+            if request:
+                text = f"Invalid params for {method}{detail}"
+                self.reply_error(jsonrpc.Invalid(jsonrpc.INVALID_PARAMS, text, item["id"]))
+            else:
+                self.log(f"glutlint: ignored {method!r} with invalid params{detail}", WARNING)
+            return
+        try:
+            self.protocol.handle_message(message)
+        except Exception:  # pygls answers a request whose handler failed; this is the rest
+            log.exception("message not handled: %.200r", item)
+
+    def reply_error(self, error: jsonrpc.Invalid) -> None:
+        self.log(f"glutlint: {error.message}", WARNING)
+        self.protocol._send_data(error.response())  # the error must carry "id": null
 
     # -- bookkeeping ------------------------------------------------------------------
 
@@ -417,22 +636,39 @@ class GlutlintServer(LanguageServer):
         return texts
 
     def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
+        if kind in (lsp.MessageType.Error, lsp.MessageType.Warning):
+            log.warning("%s", message)
         self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
 
     # -- checking and publishing ------------------------------------------------------
 
-    def run_check(self, checker: Checker, first: Path | None = None) -> Outcome:
-        try:
-            outcome = checker.check(self.open_texts(checker))
-        except Exception as exc:  # a bug must not take the server down with it
-            log.exception("check failed")
-            self.log(f"glutlint: internal error while checking: {exc!r}", lsp.MessageType.Error)
-            return Outcome({})
-        if first is not None or self._shown.get(checker.root) is not outcome:
-            self.publish(checker, outcome, first)
-        return outcome
+    def schedule(self, checker: Checker, first: Path | None = None) -> None:
+        """Check the current buffers on the lint thread; `first` is published even if clean."""
+        if first is not None:
+            firsts = self._first.setdefault(checker.root, [])
+            if first not in firsts:
+                firsts.append(first)
+        self.linter.submit(checker, self.open_texts(checker))
 
-    def publish(self, checker: Checker, outcome: Outcome, first: Path | None = None) -> None:
+    def recheck_all(self) -> None:
+        """After a save or a change on disk: check again what changed (a no-op otherwise)."""
+        for checker in list(self.checkers.values()):
+            self.schedule(checker)
+
+    def linted(self, job: Job, result: Outcome | Exception) -> None:
+        """A check finished on the lint thread: publish it, unless the text moved on since."""
+        if not self.linter.current(job):
+            return
+        checker = job.checker
+        if isinstance(result, Exception):
+            self.log(f"glutlint: internal error while checking: {result!r}", ERROR_MESSAGE)
+            return
+        firsts = self._first.pop(checker.root, [])
+        if firsts or self._shown.get(checker.root) is not result:
+            self.publish(checker, result, firsts)
+
+    def publish(self, checker: Checker, outcome: Outcome, firsts: list[Path] | None = None) -> None:
+        firsts = firsts or []
         by_path: dict[Path, list[Diagnostic]] = {}
         for d in outcome.diagnostics:
             by_path.setdefault(checker.path_of(d.path), []).append(d)
@@ -441,14 +677,16 @@ class GlutlintServer(LanguageServer):
         for exc in outcome.failures:
             failures.setdefault(checker.path_of(exc.path), []).append(exc)
             if str(exc) not in before:  # each new input error is logged once
-                self.log(f"glutlint: {exc}", lsp.MessageType.Error)
+                self.log(f"glutlint: {exc}", ERROR_MESSAGE)
+                if isinstance(exc, BufferTooLarge):
+                    self.window_show_message(
+                        lsp.ShowMessageParams(type=WARNING, message=f"glutlint: {exc}")
+                    )
         self._reported[checker.root] = {str(e) for e in outcome.failures}
         self._shown[checker.root] = outcome
         previous = self.published.get(checker.root, set())
-        paths = set(by_path) | set(failures) | previous
-        if first is not None:
-            paths.add(first)
-        order = sorted(paths, key=lambda p: (p != first, str(p)))
+        paths = set(by_path) | set(failures) | previous | set(firsts)
+        order = sorted(paths, key=lambda p: (p not in firsts, str(p)))
         codec = self.workspace.position_codec
         for path in order:
             uri = from_fs_path(str(path))
@@ -471,25 +709,66 @@ class GlutlintServer(LanguageServer):
             )
         self.published[checker.root] = set(by_path) | set(failures)
 
-    def schedule(self, checker: Checker, first: Path | None = None) -> None:
-        """Check soon; edits that arrive before then are folded into the same check."""
-        if checker.root in self._pending:
-            return
-        self._pending.add(checker.root)
+    # -- hover ------------------------------------------------------------------------
 
-        def flush() -> None:
-            self._pending.discard(checker.root)
-            self.run_check(checker, first)
+    def hover_at(self, uri: str, position: lsp.Position) -> lsp.Hover | None:
+        """The entry and, once the current text is checked, the claim's evidence."""
+        path = self.path_of(uri)
+        checker = self.checker_for(path) if path is not None else None
+        if checker is None or path is None:
+            return None
+        text_doc = self.workspace.get_text_document(uri)
+        lines = list(text_doc.lines)
+        codec = text_doc.position_codec
+        pos = codec.position_from_client_units(lines, position)
+        outcome = self._shown.get(checker.root)
+        checked = (
+            outcome is not None
+            and outcome.ctx is not None
+            and outcome.texts.get(path) == _normal(text_doc.source)
+        )
+        if checked and checker.busy.acquire(blocking=False):  # not while the lint thread checks
+            assert outcome is not None and outcome.ctx is not None
+            try:
+                doc = next((d for d in outcome.ctx.documents if d.path == path), None)
+                cite = cite_at(doc, pos.line + 1, pos.character + 1) if doc else None
+                if doc is None or cite is None:
+                    return None
+                value = hover_text(outcome.ctx.project, outcome, doc, cite)
+            finally:
+                checker.busy.release()
+            rng = to_range(codec, lines, cite.line, cite.column, cite.end_line, cite.end_column)
+        else:  # the check of this text is under way: the entry, read from the line
+            line = lines[pos.line].rstrip("\r\n") if pos.line < len(lines) else ""
+            hit = key_at(line, pos.character)
+            if hit is None:
+                return None
+            key, start, end = hit
+            project = checker.project
+            parts = entry_text(project, key) if project is not None else [f"**@{key}**"]
+            value = "\n\n".join([*parts, "*Checking the claim…*"])
+            n = pos.line + 1
+            rng = to_range(codec, lines, n, start + 1, n, end + 1)
+        return lsp.Hover(
+            contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=value), range=rng
+        )
 
-        try:
-            asyncio.get_running_loop().call_soon(flush)
-        except RuntimeError:  # no loop (called outside the server): check now
-            flush()
 
-    def recheck_all(self) -> None:
-        """After a save or a change on disk: check again what changed (a no-op otherwise)."""
-        for checker in list(self.checkers.values()):
-            self.run_check(checker)
+WARNING = lsp.MessageType.Warning
+ERROR_MESSAGE = lsp.MessageType.Error
+
+
+def _why(exc: BaseException) -> str:
+    """What was wrong with a message's params, from the structuring error (or nothing)."""
+    try:
+        import cattrs
+
+        cause = exc.__cause__
+        if isinstance(cause, cattrs.BaseValidationError):
+            return ": " + "; ".join(cattrs.transform_error(cause))[:300]
+    except Exception:  # the detail is a courtesy
+        pass
+    return ""
 
 
 def create_server() -> GlutlintServer:
@@ -528,13 +807,17 @@ def create_server() -> GlutlintServer:
         if isinstance(opts, dict) and isinstance(opts.get("rulesUrl"), str):
             server.rules_url = opts["rulesUrl"]
 
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(params: None) -> None:
+        server.shut_down = True
+        server.linter.stop()  # a check still running is abandoned at its next step
+
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
         path = server.path_of(params.text_document.uri)
         checker = server.checker_for(path) if path is not None else None
-        if checker is None:
-            return
-        server.run_check(checker, path)
+        if checker is not None:
+            server.schedule(checker, path)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: lsp.DidChangeTextDocumentParams) -> None:
@@ -560,37 +843,14 @@ def create_server() -> GlutlintServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(params: lsp.HoverParams) -> lsp.Hover | None:
-        uri = params.text_document.uri
-        path = server.path_of(uri)
-        checker = server.checker_for(path) if path is not None else None
-        if checker is None or path is None:
-            return None
-        # The check of the current text (memoised: usually the one just published).
-        outcome = checker.check(server.open_texts(checker))
-        doc = checker.document_at(path)
-        if doc is None:
-            return None
-        text_doc = server.workspace.get_text_document(uri)
-        lines = list(text_doc.lines)
-        pos = text_doc.position_codec.position_from_client_units(lines, params.position)
-        cite = cite_at(doc, pos.line + 1, pos.character + 1)
-        if cite is None:
-            return None
-        codec = text_doc.position_codec
-        rng = to_range(codec, lines, cite.line, cite.column, cite.end_line, cite.end_column)
-        value = hover_text(checker, outcome, doc, cite)
-        return lsp.Hover(
-            contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=value), range=rng
-        )
+        return server.hover_at(params.text_document.uri, params.position)
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["@"]))
     def completion(params: lsp.CompletionParams) -> lsp.CompletionList | None:
         path = server.path_of(params.text_document.uri)
         checker = server.checker_for(path) if path is not None else None
-        if checker is None:
-            return None
-        checker.refresh()
-        if checker.project is None:
+        project = checker.project if checker is not None else None  # loaded by the lint thread
+        if project is None:
             return None
         text_doc = server.workspace.get_text_document(params.text_document.uri)
         lines = text_doc.lines
@@ -613,13 +873,25 @@ def create_server() -> GlutlintServer:
                 text_edit=lsp.TextEdit(range=replace, new_text=key),
                 filter_text=key,
             )
-            for key, entry in sorted(checker.project.entries.items())
+            for key, entry in sorted(project.entries.items())
         ]
         return lsp.CompletionList(is_incomplete=False, items=items)
 
     return server
 
 
-def serve() -> None:
-    """Run the server over stdio until the client exits."""
-    create_server().start_io()
+def serve() -> int:
+    """Run the server over stdio until `exit` or the end of input; the exit code.
+
+    Exit code 0 after a `shutdown` request, 1 without one (as LSP asks of `exit`)."""
+    server = create_server()
+    # Unbuffered: the reader thread must hold no lock of sys.stdin's while it waits, or the
+    # interpreter cannot shut down while it does.
+    stdin = os.fdopen(sys.stdin.fileno(), "rb", buffering=0, closefd=False)
+    code = server.serve_stdio(stdin, sys.stdout.buffer)
+    if not server.linter.stop():
+        # A check is still running for a client that is gone; it cannot be interrupted in
+        # the middle of a rule, and nothing will read its result: leave without it.
+        logging.shutdown()
+        os._exit(code)
+    return code

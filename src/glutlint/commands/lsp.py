@@ -18,5 +18,4 @@ def run(args: argparse.Namespace) -> int:
         logging.basicConfig(filename=args.log_file, level=logging.DEBUG)
     from ..lsp import serve  # pygls is imported only here, when the server really starts
 
-    serve()
-    return 0
+    return serve()
