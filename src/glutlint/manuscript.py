@@ -174,7 +174,7 @@ class Document:
 
 def _cites(block: Block, masked: str, base: int = 0) -> list[Cite]:
     out = []
-    for c in find_citations(masked):
+    for c in find_citations(masked, block.store):
         line, col = block.position(base + c.start)
         el, ec = block.position(base + c.end)
         out.append(Cite(c.key, line, col, el, ec, c.locator))
@@ -183,10 +183,10 @@ def _cites(block: Block, masked: str, base: int = 0) -> list[Cite]:
 
 def _sentences(block: Block) -> list[Sentence]:
     masked = block.masked
-    cites = find_citations(masked)
-    groups = citation_spans(masked)
+    cites = find_citations(masked, block.store)
+    groups = citation_spans(masked, block.store)
     out: list[Sentence] = []
-    for a, b in split_sentences(masked):
+    for a, b in split_sentences(masked, block.store):
         mine = [c for c in cites if a <= c.start < b]
         spans = [(max(g0, a) - a, min(g1, b) - a) for g0, g1 in groups if g0 < b and g1 > a]
         refs = []
@@ -250,6 +250,8 @@ def parse_all(items: list[tuple[Path, str, str]], store: Store | None = None) ->
     else:
         docs = [None] * len(items)
     missing = [i for i, d in enumerate(docs) if d is None]
+    for i in missing:  # our own YAML reader first: its errors name the line, pandoc's do not
+        _front_matter(Document(items[i][0], items[i][2], items[i][1]), *_yaml_of(items[i][1]))
     asts = pandoc_jsons([(items[i][1], items[i][2]) for i in missing])
     for i, ast in zip(missing, asts, strict=True):
         path, text, shown = items[i]
@@ -334,6 +336,13 @@ def _front_matter(doc: Document, lines: list[str], yaml: list[tuple[int, int]]) 
         content = "\n".join(lines[first + 1 : last - 1])
         doc.front_matter = content
         doc.metadata = _metadata(content, doc.shown)
+
+
+def _yaml_of(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    from .rendered import yaml_blocks
+
+    lines = text.split("\n")
+    return lines, [(a, b + 1) for a, b in yaml_blocks(lines)]
 
 
 def parse_now(path: Path, text: str, shown: str, ast: dict | None = None) -> Document:
