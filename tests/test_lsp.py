@@ -649,7 +649,7 @@ def test_requests_after_shutdown_are_refused(client: Client) -> None:
     assert client.wait_exit() == 0
 
 
-def huge(text: str, size: int = 2_000_000) -> str:
+def huge(text: str, size: int = 300_000) -> str:
     """The text repeated to at least `size` characters."""
     return "\n\n".join([text] * (size // len(text) + 1))
 
@@ -689,7 +689,7 @@ def test_idle_server_exits_at_end_of_input(project: Path) -> None:
 def test_hover_and_completion_answered_while_a_huge_buffer_is_checked(
     client: Client, project: Path
 ) -> None:
-    """A 2 MB didChange is checked off the message loop: hover and completion are answered
+    """A 300 KB didChange is checked off the message loop: hover and completion are answered
     before its diagnostics, and a newer version supersedes it, so diagnostics for the huge
     version are never published."""
     path = intro(project)
