@@ -15,12 +15,20 @@ from .base import Furniture, Place, Reading
 __all__ = ["FORMATS", "Furniture", "Place", "Reading", "read", "sniff"]
 
 #: Format name -> reader module in this package.
-FORMATS = {"text": "text"}
+FORMATS = {"text": "text", "pdf": "pdf", "jats": "jats"}
+
+_SUFFIXES = {".pdf": "pdf", ".nxml": "jats", ".xml": "jats"}
 
 
 def sniff(data: bytes, path: Path) -> str:
     """The format of a source file, by its first bytes, else its suffix; "text" otherwise."""
-    return "text"
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith((b"<?xml", b"<!DOCTYPE article", b"<article", b"<pmc-articleset")):
+        return "jats"
+    return _SUFFIXES.get(path.suffix.lower(), "text")
 
 
 def read(data: bytes, path: Path, shown: str) -> Reading:
