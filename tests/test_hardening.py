@@ -382,18 +382,11 @@ def test_invalid_utf8_is_refused_at_its_line(flagship: Project, kind: str) -> No
     assert "UTF-8" in r.err
 
 
-@pytest.mark.parametrize("kind", sorted(set(TEXT_FILES) - {"source-text"}))
+@pytest.mark.parametrize("kind", sorted(TEXT_FILES))
 def test_nul_byte_is_refused_at_its_line(flagship: Project, kind: str) -> None:
     rel = TEXT_FILES[kind]
     splice_bytes(flagship.root / rel, 5, b"\x00")
     refused(flagship, rel, 5)
-
-
-def test_nul_byte_in_a_source_text_is_not_a_crash(flagship: Project) -> None:
-    """PDF extraction leaves NULs; sources.fold_chars drops them, so this one may pass."""
-    splice_bytes(flagship.root / SOURCE, 5, b"\x00")
-    r = run(flagship.root, "check")
-    assert "Traceback" not in r.err and r.code in (0, 1), r.err
 
 
 @pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\x85", "\ufffe"])

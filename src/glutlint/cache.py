@@ -194,6 +194,16 @@ class Store:
             self._pending[file] = encode(value)
         return value
 
+    def has(self, name: str) -> bool:
+        """Whether a value is stored as `name` (it may still fail to decode, and be computed)."""
+        file = f"{name}.json"
+        return file in self._pending or (self.folder is not None and (self.folder / file).is_file())
+
+    def put(self, name: str, value: object) -> None:
+        """Keep `value` as `name` (computed elsewhere, e.g. in a worker process)."""
+        with contextlib.suppress(Unstorable, RecursionError):
+            self._pending[f"{name}.json"] = encode(value)
+
     def flush(self) -> None:
         """Write what this run computed; a cache that cannot be written is a lost speed-up."""
         writes = list(self._pending.items())

@@ -421,7 +421,7 @@ def hover_text(project: Project, outcome: Outcome, doc: Document, cite: Cite) ->
             row += f" ({item.note})"
         p = item.passage
         if p is not None:
-            row += f'; {p.key} `{p.path}:{p.line}`: "{p.snippet}"'
+            row += f'; {p.key} `{p.where}`: "{p.snippet}"'
         lines.append(row)
     for d in rec.diagnostics:
         lines.append(f"- {d.code} {d.message}")

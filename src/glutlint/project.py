@@ -20,7 +20,7 @@ from .evidence import SourceIndex
 from .ledger import Ledger, load_ledger
 from .lexicon import LearnedState, Lexicon, Scan, load_lexicon, scan
 from .manuscript import Document, parse_all
-from .sources import SourceSettings, SourceText, load_sidecar, load_source
+from .sources import SourceSettings, SourceText, load_sidecar, load_sources
 from .textio import check_regular, read_text
 
 
@@ -48,6 +48,7 @@ class Project:
                     raise InputError(
                         rel(config.sources), None, f"'{key}' is not a bibliography key"
                     )
+        items = []
         for key, entry in p.entries.items():
             if entry.file is None:
                 continue
@@ -59,7 +60,8 @@ class Project:
                     f"source file of {key} not found: {rel(entry.file)}",
                 )
             check_regular(entry.file, rel(entry.file))
-            p.sources[key] = load_source(key, entry.file, p.settings.get(key), store)
+            items.append((key, entry.file, rel(entry.file)))
+        p.sources = load_sources(items, p.settings, store)
         shown = rel(config.lexicon) if config.lexicon else ""
         p.lexicon = load_lexicon(config.lexicon, shown, store)
         p.lexicon = p._learned()

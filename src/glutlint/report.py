@@ -514,7 +514,7 @@ def _item(item: Item, cited: bool = True) -> str:
     ]
     p = item.passage
     if p is not None:
-        line.append(f'<span class="where"><span class="path">{e(p.path)}:{p.line}</span></span>')
+        line.append(f'<span class="where"><span class="path">{e(p.where)}</span></span>')
     line.append("</p>")
     if item.note and item.status != "pubyear":
         line.append(f'<p class="note">{e(item.note[:1].upper() + item.note[1:])}.</p>')
@@ -525,7 +525,7 @@ def _item(item: Item, cited: bool = True) -> str:
         label = "Closest passage" if item.status == "missing" else "Passage"
         line.append(
             f'<blockquote class="passage" aria-label="{label} from {e(p.key)}, '
-            f'{e(p.path)} line {p.line}">{_marked(p.snippet, spans)}</blockquote>'
+            f'{e(p.where)}">{_marked(p.snippet, spans)}</blockquote>'
         )
     line.append("</li>")
     return "".join(line)

@@ -14,7 +14,6 @@ words and suffixes, and a vocabulary learnt from each document itself.
 from __future__ import annotations
 
 import bisect
-import codecs
 import json
 import re
 import unicodedata
@@ -28,8 +27,9 @@ from typing import TYPE_CHECKING
 from .errors import InputError
 from .numerals import fold_text as fold_numerals
 from .patterns import lazy
+from .readers import Furniture, Place, Reading
 from .source_kinds import KINDS, canonical
-from .textio import read_bytes
+from .textio import read_bytes, read_text
 from .yamlfile import yaml_error
 
 if TYPE_CHECKING:
@@ -44,25 +44,38 @@ NORMALISER_VERSION = "2"
 # Sidecar: per-source settings
 # --------------------------------------------------------------------------------------------
 
-_ENTRY_KEYS = ("exclude", "kind")
-_RANGE_KEYS = ("lines", "why")
+_ENTRY_KEYS = ("exclude", "keep", "kind")
+_RANGE_KEYS = ("lines", "pages", "why")
 _RANGE_RE = lazy(r"\s*(\d+)\s*(?:[-\u2013]\s*(\d+)\s*)?")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A range the sidecar names: lines `first`..`last` of the file (for a PDF: pages, when
+    `pages`), 1-based and inclusive, and the sidecar line that named it."""
+
+    first: int
+    last: int
+    pages: bool = False
+    at: int = field(default=0, compare=False)
+
+    def covers(self, place: Place) -> bool:
+        if self.pages:
+            return self.first <= place.page <= self.last
+        return not place.page and self.first <= place.line <= self.last
 
 
 @dataclass
 class SourceSettings:
-    """What the sidecar says about one source: its kind and the furniture lines to ignore."""
+    """What the sidecar says about one source: its kind, the ranges that are furniture
+    (`exclude`) and the ranges kept although they look like furniture (`keep`)."""
 
     kind: str = ""
-    exclude: list[tuple[int, int]] = field(default_factory=list)
-    #: Where these settings came from (sidecar path and the line of each exclude range), so a
-    #: range that does not fit the source file can be reported at the sidecar line that set it.
+    exclude: list[Span] = field(default_factory=list)
+    keep: list[Span] = field(default_factory=list)
+    #: Where these settings came from, so a range that does not fit the source file can be
+    #: reported at the sidecar line that set it.
     origin: Path | None = field(default=None, compare=False, repr=False, metadata={"stored": False})
-    exclude_at: list[int] = field(default_factory=list, compare=False, repr=False)
-
-    def excluded_lines(self) -> set[int]:
-        """All excluded 1-based line numbers."""
-        return {n for a, b in self.exclude for n in range(a, b + 1)}
 
 
 def _node_line(node: yaml.Node) -> int:
@@ -87,8 +100,7 @@ def _parse_range(value: object) -> tuple[int, int] | None:
 
 def load_sidecar(path: Path, store: Store | None = None) -> dict[str, SourceSettings]:
     """Read and strictly validate the sources sidecar; every mistake names its YAML line."""
-    data = read_bytes(path, str(path))
-    text = decode_text(data, path)
+    text = read_text(path, str(path))
     if store is None:
         settings = _sidecar_now(text, path)
     else:
@@ -204,23 +216,24 @@ def _settings_from_node(
                 )
             settings.kind = known
         else:
-            _read_excludes(key, v_node, loader, path, settings)
+            target = settings.exclude if name == "exclude" else settings.keep
+            _read_ranges(key, str(name), v_node, loader, path, target)
     return settings
 
 
-def _read_excludes(
-    key: str, node: yaml.Node, loader: yaml.SafeLoader, path: Path, settings: SourceSettings
+def _read_ranges(
+    key: str, what: str, node: yaml.Node, loader: yaml.SafeLoader, path: Path, out: list[Span]
 ) -> None:
     import yaml
 
     if isinstance(node, yaml.ScalarNode) and _scalar(node, loader, path) is None:
         return
     if not isinstance(node, yaml.SequenceNode):
-        raise InputError(path, _node_line(node), f"exclude of '{key}' must be a list")
+        raise InputError(path, _node_line(node), f"{what} of '{key}' must be a list")
     for item in node.value:
         if not isinstance(item, yaml.MappingNode):
             raise InputError(
-                path, _node_line(item), 'each exclude entry must be {lines: "A-B", why: "..."}'
+                path, _node_line(item), f'each {what} entry must be {{lines: "A-B", why: "..."}}'
             )
         found: dict[str, yaml.Node] = {}
         for k_node, v_node in item.value:
@@ -229,25 +242,27 @@ def _read_excludes(
                 raise InputError(
                     path,
                     _node_line(k_node),
-                    f"unknown field {name!r} in an exclude entry (expected: lines, why)",
+                    f"unknown field {name!r} in an {what} entry (expected: lines or pages, why)",
                 )
             if name in found:
                 raise InputError(path, _node_line(k_node), f"duplicate field '{name}'")
             found[str(name)] = v_node
-        if "lines" not in found:
-            raise InputError(path, _node_line(item), "exclude entry without 'lines'")
-        raw = _scalar(found["lines"], loader, path)
+        unit = [u for u in ("lines", "pages") if u in found]
+        if len(unit) != 1:
+            raise InputError(
+                path, _node_line(item), f"an {what} entry without 'lines' (or 'pages' for a PDF)"
+            )
+        raw = _scalar(found[unit[0]], loader, path)
         rng = _parse_range(raw)
         if rng is None:
             raise InputError(
                 path,
-                _node_line(found["lines"]),
-                f'bad line range {raw!r}: expected "A-B" with 1 <= A <= B',
+                _node_line(found[unit[0]]),
+                f'bad {unit[0][:-1]} range {raw!r}: expected "A-B" with 1 <= A <= B',
             )
         if "why" in found and not isinstance(_scalar(found["why"], loader, path), str):
             raise InputError(path, _node_line(found["why"]), "'why' must be text")
-        settings.exclude.append(rng)
-        settings.exclude_at.append(_node_line(found["lines"]))
+        out.append(Span(rng[0], rng[1], unit[0] == "pages", _node_line(found[unit[0]])))
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,17 +270,6 @@ def _read_excludes(
 # --------------------------------------------------------------------------------------------
 
 _NEWLINE_RE = lazy(r"\r\n|\r|\n")
-
-
-def decode_text(data: bytes, path: Path | str) -> str:
-    """UTF-8 with an optional BOM; a bad byte is reported at its line, never guessed around."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = len(re.split(rb"\r\n|\r|\n", data[: exc.start]))
-        raise InputError(path, line, "invalid UTF-8") from None
 
 
 def split_lines(raw: str) -> list[str]:
@@ -656,14 +660,15 @@ def normalise(raw: str, excluded_lines: Collection[int] = frozenset()) -> tuple[
 
 
 class SourceText:
-    """One cited source: the original text and its normalised, line-mapped evidence text."""
+    """One cited source: how it was read, and its normalised, line-mapped evidence text."""
 
     def __init__(
         self,
         key: str,
         path: Path,
-        raw: str,
+        reading: Reading,
         kind: str,
+        furniture: list[Furniture] | None = None,
         text: str | None = None,
         line_map: LineMap | None = None,
         load: Callable[[], tuple[str, LineMap]] | None = None,
@@ -672,13 +677,26 @@ class SourceText:
     ) -> None:
         self.key = key
         self.path = path
-        self.raw = raw
+        self.reading = reading
         self.kind = kind
+        #: The ranges of the reading that are not evidence, found or named in the sidecar.
+        self.furniture = furniture or []
         self._text = text
         self._line_map = line_map
         self._load = load  # reads (or computes) the normalisation on first use
         self.digest = digest  # identifies raw bytes + settings: a cache key for derived data
         self.store = store  # where what is derived from this text is kept (None: nowhere)
+
+    @property
+    def raw(self) -> str:
+        """The text as read (before repair), one line per line of the reading."""
+        return self.reading.text
+
+    @property
+    def meta(self) -> dict[str, str]:
+        """What the file says about itself (doi, pmid, year, journal, ...), where its format
+        states it apart from the text (JATS front matter, PDF metadata)."""
+        return self.reading.meta
 
     def _loaded(self) -> tuple[str, LineMap]:
         if self._text is None or self._line_map is None:
@@ -699,18 +717,21 @@ class SourceText:
         return self._loaded()[1]
 
     def __repr__(self) -> str:
-        return f"SourceText({self.key!r}, {self.path.name!r}, {len(self.raw)} chars)"
+        return f"SourceText({self.key!r}, {self.path.name!r}, {len(self.reading.lines)} lines)"
 
     @classmethod
     def from_bytes(
         cls, key: str, path: Path, data: bytes, settings: SourceSettings | None = None
     ) -> SourceText:
-        """Decode and normalise; an exclude range past the end of the file is an input error."""
-        raw = decode_text(data, path)
+        """Read and normalise; a sidecar range past the end of the file is an input error."""
+        from .readers import read
+
         settings = settings or SourceSettings()
-        _check_ranges(key, path, raw, settings)
-        text, line_map = normalise(raw, settings.excluded_lines())
-        return cls(key, path, raw, settings.kind, text, line_map, digest=_cache_key(data, settings))
+        reading = read(data, path, str(path))
+        furniture = evidence_furniture(key, path, reading, settings)
+        text, line_map = normalise(reading.text, excluded(furniture))
+        digest = _cache_key(data, settings)
+        return cls(key, path, reading, settings.kind, furniture, text, line_map, digest=digest)
 
     @cached_property
     def text_lower(self) -> str:
@@ -719,10 +740,14 @@ class SourceText:
         return lowered if len(lowered) == len(self.text) else _lower_same_length(self.text)
 
     def line_at(self, offset: int) -> int:
-        """1-based line in the original file for an offset in `text`."""
+        """1-based line of the reading for an offset in `text`."""
         if not 0 <= offset <= len(self.text):
             raise ValueError(f"offset {offset} outside the text of {self.key}")
         return self.line_map.line_at(offset)
+
+    def place_at(self, offset: int) -> Place:
+        """Where in the file an offset in `text` came from: its line, and page for a PDF."""
+        return self.reading.place(self.line_at(offset))
 
     def snippet(self, start: int, end: int, width: int = 80) -> str:
         """About `width` characters around text[start:end], on one line, cut between words.
@@ -755,30 +780,82 @@ def _lower_same_length(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def _check_ranges(key: str, path: Path, raw: str, settings: SourceSettings) -> None:
-    if not settings.exclude:
+def evidence_furniture(
+    key: str, path: Path, reading: Reading, settings: SourceSettings
+) -> list[Furniture]:
+    """The ranges of `reading` that are not evidence: what its reader marked and what the
+    furniture finder found, less what the sidecar keeps, plus what the sidecar excludes.
+    A sidecar range past the end of the file is an input error at the sidecar line."""
+    from .readers.furniture import find
+
+    _check_ranges(key, path, reading, settings)
+    places = [reading.place(i) for i in range(1, len(reading.lines) + 1)]
+
+    def kept(first: int, last: int) -> list[tuple[int, int]]:
+        """The parts of `first`..`last` the sidecar does not keep."""
+        out: list[tuple[int, int]] = []
+        for n in range(first, last + 1):
+            if any(k.covers(places[n - 1]) for k in settings.keep):
+                continue
+            if out and out[-1][1] == n - 1:
+                out[-1] = (out[-1][0], n)
+            else:
+                out.append((n, n))
+        return out
+
+    found = sorted(
+        {(f.first, f.last, f.why) for f in [*reading.furniture, *find(reading.lines)]},
+    )
+    result = [Furniture(a, b, why) for first, last, why in found for a, b in kept(first, last)]
+    for span in settings.exclude:
+        lines = [n for n, p in enumerate(places, 1) if span.covers(p)]
+        if lines:
+            result.append(Furniture(lines[0], lines[-1], "excluded in the sidecar"))
+    return sorted(result, key=lambda f: (f.first, f.last))
+
+
+def excluded(furniture: Sequence[Furniture]) -> frozenset[int]:
+    """Every reading line inside a furniture range."""
+    return frozenset(n for f in furniture for n in range(f.first, f.last + 1))
+
+
+def _check_ranges(key: str, path: Path, reading: Reading, settings: SourceSettings) -> None:
+    spans = [*settings.exclude, *settings.keep]
+    if not spans:
         return  # nothing to check: do not count the lines of every source
-    count = len(split_lines(raw))
-    for i, (a, b) in enumerate(settings.exclude):
-        if b > count:
-            where = settings.origin or path
-            line = settings.exclude_at[i] if i < len(settings.exclude_at) else None
+    places = reading.places or [Place(len(reading.lines))]
+    last_line = max(p.line for p in places) if not reading.places or not places[0].page else 0
+    last_page = max(p.page for p in places)
+    for span in spans:
+        where = settings.origin or path
+        line = span.at if settings.origin else None
+        if span.pages and not last_page:
+            raise InputError(where, line, f"'{key}': pages are for PDF sources; use lines")
+        if not span.pages and not last_line:
+            raise InputError(where, line, f"'{key}' is a PDF: name pages, not lines")
+        end, unit = (last_page, "pages") if span.pages else (last_line, "lines")
+        if span.last > end:
             raise InputError(
                 where,
-                line if settings.origin else None,
-                f"exclude range {a}-{b} of '{key}' is past the end of {path.name} ({count} lines)",
+                line,
+                f"range {span.first}-{span.last} of '{key}' is past the end of "
+                f"{path.name} ({end} {unit})",
             )
-
-
-def _read_source(path: Path) -> bytes:
-    return read_bytes(path, str(path))
 
 
 def _cache_key(data: bytes, settings: SourceSettings) -> str:
     from .cache import key
 
+    def spans(xs: list[Span]) -> list[list[object]]:
+        return [[x.first, x.last, x.pages] for x in xs]
+
     head = json.dumps(
-        {"v": NORMALISER_VERSION, "kind": settings.kind, "exclude": settings.exclude},
+        {
+            "v": NORMALISER_VERSION,
+            "kind": settings.kind,
+            "exclude": spans(settings.exclude),
+            "keep": spans(settings.keep),
+        },
         sort_keys=True,
     )
     return key(head, data)
@@ -786,21 +863,131 @@ def _cache_key(data: bytes, settings: SourceSettings) -> str:
 
 _Normalised = tuple[str, LineMap]
 
+#: The largest source file read at all; each format has its own limit (`readers.LIMITS`).
+MAX_SOURCE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class Prepared:
+    """What reading and normalising one source produced (in a worker process, on a cold run)."""
+
+    reading: Reading
+    text: str
+    line_map: LineMap
+
+
+def prepare(key: str, path: Path, shown: str, data: bytes, settings: SourceSettings) -> Prepared:
+    """Read and normalise one source: the work a cold check does per source."""
+    from .readers import read
+
+    reading = read(data, path, shown)
+    furniture = evidence_furniture(key, path, reading, settings)
+    text, line_map = normalise(reading.text, excluded(furniture))
+    return Prepared(reading, text, line_map)
+
 
 def load_source(
-    key: str, path: Path, settings: SourceSettings | None, store: Store | None = None
+    key: str,
+    path: Path,
+    settings: SourceSettings | None,
+    store: Store | None = None,
+    shown: str | None = None,
+    data: bytes | None = None,
 ) -> SourceText:
-    """Read one source file; with `store`, reuse a normalisation of identical input."""
-    data = _read_source(path)
+    """Read one source file; with `store`, reuse a reading and a normalisation of identical
+    input (what a worker process prepared on a cold run is in the store already)."""
+    from .readers import read, sniff
+
+    shown = shown or str(path)
+    if data is None:
+        data = read_bytes(path, shown, limit=MAX_SOURCE_BYTES)
     if store is None:
         return SourceText.from_bytes(key, path, data, settings)
     settings = settings or SourceSettings()
-    raw = decode_text(data, path)
-    _check_ranges(key, path, raw, settings)
+    if sniff(data, path) == "text":  # decoding is cheaper than reading a stored copy
+        reading = read(data, path, shown)
+    else:
+        reading = store.value(reading_key(data), Reading, lambda: read(data, path, shown))
+    furniture = evidence_furniture(key, path, reading, settings)
     digest = _cache_key(data, settings)
-    excluded = settings.excluded_lines()
+    lines = excluded(furniture)
 
     def load() -> tuple[str, LineMap]:
-        return store.value(f"source-{digest}", _Normalised, lambda: normalise(raw, excluded))
+        return store.value(f"source-{digest}", _Normalised, lambda: normalise(reading.text, lines))
 
-    return SourceText(key, path, raw, settings.kind, load=load, digest=digest, store=store)
+    return SourceText(
+        key, path, reading, settings.kind, furniture, load=load, digest=digest, store=store
+    )
+
+
+def reading_key(data: bytes) -> str:
+    """The store name of the reading of `data`."""
+    from .cache import key as cache_key
+
+    return f"read-{cache_key(data)}"
+
+
+#: A cold run reads sources in worker processes when there is this much to read (below it,
+#: starting the workers costs more than it saves).
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
+
+
+def load_sources(
+    items: Sequence[tuple[str, Path, str]],
+    settings: dict[str, SourceSettings],
+    store: Store | None,
+    jobs: int | None = None,
+) -> dict[str, SourceText]:
+    """Every source of `items` (key, path, shown name), in order. On a cold run with enough
+    to read, what is not in the store yet is read and normalised in `jobs` worker processes
+    (default: one per core) first; errors are then raised, in order, by the serial pass."""
+    import os
+
+    data = {k: read_bytes(p, shown, limit=MAX_SOURCE_BYTES) for k, p, shown in items}
+    if store is not None:
+        cold = [
+            (k, p, shown)
+            for k, p, shown in items
+            if not store.has(f"source-{_cache_key(data[k], settings.get(k) or SourceSettings())}")
+        ]
+        workers = min(jobs or os.cpu_count() or 1, len(cold))
+        if workers > 1 and sum(len(data[k]) for k, _, _ in cold) >= PARALLEL_MIN_BYTES:
+            _prepare_in_workers(cold, data, settings, store, workers)
+    return {k: load_source(k, p, settings.get(k), store, shown, data[k]) for k, p, shown in items}
+
+
+def _prepare_in_workers(
+    items: Sequence[tuple[str, Path, str]],
+    data: dict[str, bytes],
+    settings: dict[str, SourceSettings],
+    store: Store,
+    workers: int,
+) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .readers import sniff
+
+    # "spawn": a fresh interpreter per worker, safe beside the language server's threads.
+    context = multiprocessing.get_context("spawn")
+    jobs = [(k, p, shown, data[k], settings.get(k) or SourceSettings()) for k, p, shown in items]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            done = list(pool.map(_prepare_or_none, jobs, chunksize=1))
+    except (OSError, RuntimeError):  # no processes here: the serial pass does the work
+        return
+    for (_, p, _, blob, opts), prepared in zip(jobs, done, strict=True):
+        if prepared is None:
+            continue  # the serial pass reports the error
+        if sniff(blob, p) != "text":
+            store.put(reading_key(blob), prepared.reading)
+        store.put(f"source-{_cache_key(blob, opts)}", (prepared.text, prepared.line_map))
+
+
+def _prepare_or_none(
+    job: tuple[str, Path, str, bytes, SourceSettings],
+) -> Prepared | None:
+    try:
+        return prepare(*job)
+    except InputError:
+        return None

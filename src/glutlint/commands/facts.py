@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     for f in ledger.facts:
         src = project.sources.get(f.source)
         m = find_quote(f.quote, src.text) if src else None
-        where = f"{project.config.rel(src.path)}:{src.line_at(m.start())}" if (src and m) else ""
+        where = f"{project.config.rel(src.path)}:{src.place_at(m.start())}" if (src and m) else ""
         rows.append(
             {
                 "id": f.id,

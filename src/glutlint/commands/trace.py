@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             where = ""
             if item.passage is not None:
                 p = item.passage
-                where = f'  {p.key} {p.path}:{p.line}  "{p.snippet}"'
+                where = f'  {p.key} {p.where}  "{p.snippet}"'
             note = f"  ({item.note})" if item.note else ""
             print(f"    {item.kind} {item.text!r}: {item.status}{note}{where}")
         for d in rec.diagnostics:

@@ -41,6 +41,13 @@ class Passage:
     end: int
     snippet: str
     value: str = ""
+    #: The page of a paged source (PDF), `line` then counting from the top of the page.
+    page: int = 0
+
+    @property
+    def where(self) -> str:
+        """`path:line`, or `path:pPAGE:LINE` in a paged source."""
+        return f"{self.path}:p{self.page}:{self.line}" if self.page else f"{self.path}:{self.line}"
 
 
 @dataclass
@@ -257,14 +264,16 @@ class SourceIndex:
         return best
 
     def passage(self, start: int, end: int, value: str = "") -> Passage:
+        place = self.source.place_at(start)
         return Passage(
             self.entry.key,
             self.shown,
-            self.source.line_at(start),
+            place.line,
             start,
             end,
             self.source.snippet(start, end),
             value,
+            place.page,
         )
 
 

@@ -50,7 +50,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             msg = f"{v.q.text.strip()} not in {keys}"
             n = v.against or v.nearest
             if n is not None:
-                msg += f"; it says {n.value.strip()} ({n.path}:{n.line})"
+                msg += f"; it says {n.value.strip()} ({n.where})"
             line, col = s.pos(v.q.start)
             end_line, end_col = s.pos(v.q.end)
             yield Finding(verdict.claim.path, line, col, msg, end_line, end_col)

@@ -43,10 +43,10 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
             sup, better = v.support, v.better
             msg = (
                 f"{v.q.text.strip()} is in {sup.key} but about something else: "
-                f'"{sup.snippet}" ({sup.path}:{sup.line})'
+                f'"{sup.snippet}" ({sup.where})'
             )
             if better is not None:
-                where = f"{better.path}:{better.line}"
+                where = better.where
                 msg += (
                     f"; the passage on this claim's subject says {better.value.strip()} ({where})"
                 )

@@ -1,10 +1,11 @@
 """GL501 bibliography-mismatch: a bibliography entry disagrees with its source text.
 
 What it does
-    Reads what a source text says about itself (YAML front matter `doi:`, `year:`,
+    Reads what a source says about itself (its format's metadata: a JATS article's front
+    matter, a PDF's document information; in the text: YAML front matter `doi:`, `year:`,
     `journal:`; the first `DOI:`/`doi:`, `PMID:` and `PMCID:` it states; a PubMed citation
-    line "Journal. 2021 May;35(5):527-543") and compares each with the entry's field. Only
-    fields that both state are compared.
+    line "Journal. 2021 May;35(5):527-543")) and compares each with the entry's field. Only
+    fields that both state are compared; a journal's abbreviation matches its full name.
 
 Why
     A wrong DOI or PMID sends readers and reference managers to another paper; a wrong year
@@ -85,16 +86,36 @@ def _stated(raw: str) -> dict[str, str]:
     return out
 
 
+#: What a source's format states about it outside its text (JATS front matter, PDF metadata)
+#: and is compared here.
+META_FIELDS = ("doi", "pmid", "pmcid", "year", "journal")
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "in", "on"})
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """Whether one normalised journal name abbreviates the other word by word, as journal
+    abbreviations do ("nat rev drug discov" of "nature reviews drug discovery")."""
+    a = [w for w in short.split() if w not in _MINOR_WORDS]
+    b = [w for w in full.split() if w not in _MINOR_WORDS]
+    if len(a) != len(b):
+        return False
+    return all(y.startswith(x) or x.startswith(y) for x, y in zip(a, b, strict=True))
+
+
 def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     bib = ctx.config.rel(ctx.config.bibliography)
     for key, src in ctx.project.sources.items():
         entry = ctx.project.entries[key]
-        for field, value in stated(src.raw, ctx.project.store).items():
+        found = stated(src.raw, ctx.project.store)
+        found.update({f: v for f, v in src.meta.items() if f in META_FIELDS and v})
+        for field, value in found.items():
             mine = entry.fields.get(field)
+            if field == "journal":
+                mine = mine or entry.fields.get("journaltitle")
             if not mine:
                 continue
             a, b = _norm(field, mine), _norm(field, value)
-            if field == "journal" and (a.startswith(b) or b.startswith(a)):
+            if field == "journal" and (a.startswith(b) or b.startswith(a) or abbreviates(a, b)):
                 continue
             if a != b:
                 yield Finding(
