@@ -13,8 +13,8 @@ from glutlint.cache import Store
 from glutlint.errors import InputError
 from glutlint.sources import (
     SourceSettings,
-    Span,
     SourceText,
+    Span,
     Vocabulary,
     build_vocabulary,
     fold_chars,

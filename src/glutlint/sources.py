@@ -58,6 +58,7 @@ class Span:
     last: int
     pages: bool = False
     at: int = field(default=0, compare=False)
+    why: str = field(default="", compare=False)
 
     def covers(self, place: Place) -> bool:
         if self.pages:
@@ -260,9 +261,10 @@ def _read_ranges(
                 _node_line(found[unit[0]]),
                 f'bad {unit[0][:-1]} range {raw!r}: expected "A-B" with 1 <= A <= B',
             )
-        if "why" in found and not isinstance(_scalar(found["why"], loader, path), str):
+        why = _scalar(found["why"], loader, path) if "why" in found else ""
+        if not isinstance(why, str):
             raise InputError(path, _node_line(found["why"]), "'why' must be text")
-        out.append(Span(rng[0], rng[1], unit[0] == "pages", _node_line(found[unit[0]])))
+        out.append(Span(rng[0], rng[1], unit[0] == "pages", _node_line(found[unit[0]]), why))
 
 
 # --------------------------------------------------------------------------------------------
@@ -810,7 +812,8 @@ def evidence_furniture(
     for span in settings.exclude:
         lines = [n for n, p in enumerate(places, 1) if span.covers(p)]
         if lines:
-            result.append(Furniture(lines[0], lines[-1], "excluded in the sidecar"))
+            why = f"sidecar: {span.why}" if span.why else "sidecar"
+            result.append(Furniture(lines[0], lines[-1], why))
     return sorted(result, key=lambda f: (f.first, f.last))
 
 

@@ -10,6 +10,11 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="*", type=Path, help="Markdown files (default: the manuscript)")
     p.add_argument("--flagged", action="store_true", help="only claims with diagnostics")
     p.add_argument(
+        "--sources",
+        action="store_true",
+        help="instead of claims, show each source: how it was read and what is not evidence",
+    )
+    p.add_argument(
         "--no-cache",
         action="store_true",
         help="neither read nor write .glutlint_cache/ (a cold run, as in CI)",
@@ -25,6 +30,16 @@ def run(args: argparse.Namespace) -> int:
     config = load_config()
     config.cache = config.cache and not args.no_cache
     project = Project.load(config)
+    if args.sources:
+        for key, src in project.sources.items():
+            reading = src.reading
+            print(f"{config.rel(src.path)}: {key}, {reading.format}, {len(reading.lines)} lines")
+            for f in src.furniture:
+                first, last = reading.place(f.first), reading.place(f.last)
+                span = str(first) if first == last else f"{first}-{last}"
+                print(f"  not evidence {span}: {f.why}")
+        project.store.flush()
+        return 0
     files = [f.resolve() for f in args.files] or list(project.config.manuscript)
     ctx = Context(project, project.parse(files))
     diags = run_rules(ctx)

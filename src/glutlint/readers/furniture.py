@@ -123,6 +123,9 @@ def find(lines: Sequence[str]) -> list[Furniture]:
     i = 0
     while i < n:
         line = lines[i].strip()
+        if not line:
+            i += 1
+            continue
         kind = _KIND_OF.get(heading_key(line)) if is_heading(line) else None
         if kind is not None:
             end = _section_end(lines, i + 1, kind)
