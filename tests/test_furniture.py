@@ -16,10 +16,8 @@ import pytest
 from glutlint.cache import Store
 from glutlint.errors import InputError
 from glutlint.readers.furniture import find, heading_key, is_heading
+from glutlint.sidecar import SourceSettings, Span, load_sidecar
 from glutlint.sources import (
-    SourceSettings,
-    Span,
-    load_sidecar,
     load_source,
     load_sources,
 )

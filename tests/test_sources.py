@@ -11,15 +11,13 @@ import pytest
 from glutlint import sources
 from glutlint.cache import Store
 from glutlint.errors import InputError
+from glutlint.sidecar import SourceSettings, Span, load_sidecar
 from glutlint.sources import (
-    SourceSettings,
+    DocumentWords,
     SourceText,
-    Span,
-    Vocabulary,
     build_vocabulary,
     fold_chars,
     keep_hyphen,
-    load_sidecar,
     load_source,
     looks_like_pdf,
     normalise,
@@ -81,7 +79,7 @@ def test_line_break_hyphens_in_compounds_are_kept(sanacora: SourceText) -> None:
 
 
 def test_keep_hyphen_decides_from_the_documents_own_words() -> None:
-    def vocab(*lines: str) -> Vocabulary:
+    def vocab(*lines: str) -> DocumentWords:
         return build_vocabulary(list(lines))
 
     # Neither form attested: two known words make a compound, fragments are joined.

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -29,17 +30,10 @@ from typing import Any
 from . import atomic
 from .codec import Invalid, Unstorable, decode, encode
 
-# BLAKE2 from its builtin module: hashlib would load OpenSSL first (a start-up cost), and
-# BLAKE2 hashes hundreds of sources' bytes 4x faster than the builtin SHA-256.
-try:
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - Pythons built without it
-    from hashlib import blake2b
 
-
-def digest(data: bytes = b"") -> blake2b:
+def digest(data: bytes = b"") -> hashlib.blake2b:
     """A 256-bit content hash object."""
-    return blake2b(data, digest_size=32)
+    return hashlib.blake2b(data, digest_size=32)
 
 
 VERSION = "2"  # the layout of the files; the code itself is in every key
@@ -77,7 +71,7 @@ def folder_digest(root: Path) -> str:
 
 
 @functools.cache
-def _base() -> blake2b:
+def _base() -> hashlib.blake2b:
     return digest(f"{VERSION}\0{code_digest()}".encode())
 
 

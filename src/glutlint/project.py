@@ -20,7 +20,8 @@ from .evidence import SourceIndex
 from .ledger import Ledger, load_ledger
 from .lexicon import LearnedState, Lexicon, Scan, load_lexicon, scan
 from .manuscript import Document, parse_all
-from .sources import SourceSettings, SourceText, load_sidecar, load_sources
+from .sidecar import SourceSettings, load_sidecar
+from .sources import SourceText, load_sources
 from .textio import check_regular, read_text
 
 
