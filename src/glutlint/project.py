@@ -25,6 +25,18 @@ from .sources import SourceText, load_sources
 from .textio import check_regular, read_text
 
 
+def _jobs() -> int | None:
+    """Worker processes for a cold read of the sources: GLUTLINT_JOBS, else one per core."""
+    import os
+
+    value = os.environ.get("GLUTLINT_JOBS", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise InputError(None, None, f"GLUTLINT_JOBS must be a positive integer, not {value!r}")
+    return int(value)
+
+
 @dataclass
 class Project:
     config: Config
@@ -62,7 +74,7 @@ class Project:
                 )
             check_regular(entry.file, rel(entry.file))
             items.append((key, entry.file, rel(entry.file)))
-        p.sources = load_sources(items, p.settings, store)
+        p.sources = load_sources(items, p.settings, store, _jobs())
         shown = rel(config.lexicon) if config.lexicon else ""
         p.lexicon = load_lexicon(config.lexicon, shown, store)
         p.lexicon = p._learned()
