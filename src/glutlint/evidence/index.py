@@ -11,6 +11,7 @@ from functools import cached_property
 from ..bibliography import Entry
 from ..lexicon import Lexicon, fold
 from ..quantities import Quantity, source_numbers
+from ..readers import Place
 from ..sentences import source_sentences
 from ..sources import SourceText
 from .binding import Frame, Tag, Vocabulary, bind, contexts, tags_in
@@ -43,11 +44,14 @@ class Passage:
     value: str = ""
     #: The page of a paged source (PDF), `line` then counting from the top of the page.
     page: int = 0
+    #: The column where the passage's line of text starts, in a format that puts much on one
+    #: line (XML); 0 otherwise.
+    column: int = 0
 
     @property
     def where(self) -> str:
-        """`path:line`, or `path:pPAGE:LINE` in a paged source."""
-        return f"{self.path}:p{self.page}:{self.line}" if self.page else f"{self.path}:{self.line}"
+        """`path:line`, `path:line:column` (XML), or `path:pPAGE:LINE` in a paged source."""
+        return f"{self.path}:{Place(self.line, self.page, self.column)}"
 
 
 @dataclass
@@ -274,6 +278,7 @@ class SourceIndex:
             self.source.snippet(start, end),
             value,
             place.page,
+            place.column,
         )
 
 

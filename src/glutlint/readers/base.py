@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Place:
     """Where a line of a reading is in its file: `line` (1-based) and, for paged formats,
-    the 1-based `page`, with `line` counted from the top of that page."""
+    the 1-based `page`, with `line` counted from the top of that page; `column` (1-based)
+    where a format puts much on one line (XML), 0 when the line says enough."""
 
     line: int
     page: int = 0
+    column: int = 0
 
     def __str__(self) -> str:
-        return f"p{self.page}:{self.line}" if self.page else str(self.line)
+        if self.page:
+            return f"p{self.page}:{self.line}"
+        return f"{self.line}:{self.column}" if self.column else str(self.line)
 
 
 @dataclass(frozen=True)
