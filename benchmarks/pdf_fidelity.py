@@ -1,11 +1,12 @@
 """How faithfully the PDF reader gives back a typeset article's text.
 
-Ground truth: real PMC articles in JATS (tests/fixtures/jats). Its text, as the JATS reader gives
-it, is typeset with typst like a journal page (two columns, hyphenation, justified text, running head,
-page numbers), then read back by glutlint's PDF reader and repaired by the same normaliser
-every source goes through. The measure: of the numbers and capitalised or hyphenated names in
-the article's body as the JATS reader gives it, the share found in the PDF's text in the same
-order (matched as one sequence, so a token found elsewhere on the page does not count).
+Ground truth: real PMC articles in JATS (tests/fixtures/jats). Its text, as the JATS reader
+gives it, is typeset with typst like a journal page (two columns, hyphenation, justified
+text, running head, page numbers), then read back by glutlint's PDF reader and repaired by
+the same normaliser every source goes through. The measure: of the numbers and capitalised or
+hyphenated names in the article's body as the JATS reader gives it, the share found in the
+PDF's text in the same order (matched as one sequence, so a token found elsewhere on the page
+does not count).
 
 Usage: .venv/bin/python benchmarks/pdf_fidelity.py [JATS files...]
 """
