@@ -114,9 +114,7 @@ def test_a_minimal_article_reads(tmp_path: Path) -> None:
 
 
 def test_entity_bombs_are_refused_at_their_declaration(tmp_path: Path) -> None:
-    lol = "".join(
-        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">\n' for i in range(1, 10)
-    )
+    lol = "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">\n' for i in range(1, 10))
     bomb = f'<?xml version="1.0"?>\n<!DOCTYPE article [\n<!ENTITY lol0 "lol">\n{lol}]>\n'
     err = _refused(tmp_path, bomb + "<article><body><p>&lol9;</p></body></article>\n")
     assert err.line == 3 and "entity" in err.message

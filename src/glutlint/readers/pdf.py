@@ -1,10 +1,11 @@
 """PDF sources: the text layer of a born-digital PDF, read with PDFium (pypdfium2).
 
 PDFium gives each page's text as rectangles of text on a line. They are put back into reading
-order by their positions: rectangles on one baseline in one column make a line; a page whose
-text sits in two columns (many lines wholly left of the middle, many wholly right) is read
-left column then right column, band by band between the lines that span both (a title, a
-full-width table). Each line keeps its page and its line on that page (`file.pdf:p3:12`).
+order by their positions: rectangles on one baseline in one column make a line; the columns
+of a page are found from its gutters (vertical strips its narrow lines leave empty), and a
+page in columns is read column by column, left to right, band by band between the lines
+that cross a gutter (a title, a full-width table). Each line keeps its page and its line on
+that page (`file.pdf:p3:12`).
 
 Lines at the very top or bottom of a page that repeat on other pages (running heads and feet,
 digits aside) and bare page numbers are marked furniture. A line-break hyphen PDFium marks
@@ -31,12 +32,13 @@ MAX_PAGES = 300
 MARGIN = 0.09
 #: A line this close (in line heights) to another's baseline is on the same line.
 SAME_LINE = 0.5
-#: A page is in two columns when at least this many rectangles lie wholly on each side.
+#: A column holds at least this many rectangles; a gutter between columns is this wide (pt).
 MIN_COLUMN_RECTS = 4
+GUTTER = 4
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PAGE_NUMBER_RE = re.compile(
-    r"^(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE
+    r"^(?:page\s+)?(?:\d{1,6}|[ivxlc]{1,6})(?:\s*(?:of|/)\s*\d{1,6})?$", re.IGNORECASE
 )
 _DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)\]])")
 
@@ -96,28 +98,69 @@ def _join(parts: list[_Rect]) -> str:
     return " ".join(out.split())
 
 
+def _columns(rects: list[_Rect], width: float) -> list[tuple[float, float]]:
+    """The page's text columns as x ranges, found from the gutters: vertical strips that the
+    narrow rectangles (less than half the page wide) leave empty. One range: one column."""
+    narrow = [r for r in rects if r.right - r.left < 0.5 * width]
+    if len(narrow) < 2 * MIN_COLUMN_RECTS:
+        return [(0.0, width)]
+    bins = int(width) + 1
+    cover = [0] * bins
+    for r in narrow:
+        for x in range(max(int(r.left), 0), min(int(r.right) + 1, bins)):
+            cover[x] += 1
+    lo = next((x for x in range(bins) if cover[x]), 0)
+    hi = next((x for x in range(bins - 1, -1, -1) if cover[x]), bins - 1)
+    quiet = max(1, len(narrow) // 50)  # a stray page number or bullet may sit in a gutter
+    gutters: list[tuple[int, int]] = []
+    x = lo
+    while x <= hi:
+        if cover[x] <= quiet:
+            start = x
+            while x <= hi and cover[x] <= quiet:
+                x += 1
+            if x - start >= GUTTER:
+                gutters.append((start, x))
+        x += 1
+    edges = [float(lo), *(float(g) for gap in gutters for g in gap), float(hi + 1)]
+    columns = [(edges[i], edges[i + 1]) for i in range(0, len(edges), 2)]
+    # A strip with a few rectangles (a margin note, a line number) is no column.
+    columns = [
+        (a, b)
+        for a, b in columns
+        if sum(1 for r in narrow if a - 1 <= r.left and r.right <= b + 1) >= MIN_COLUMN_RECTS
+    ]
+    return columns if len(columns) >= 2 else [(0.0, width)]
+
+
 def _reading_order(rects: list[_Rect], width: float) -> list[list[_Rect]]:
     """Lines of one page in reading order (see the module's docstring)."""
-    mid = width / 2
-    slack = 0.02 * width
-    left = [r for r in rects if r.right <= mid + slack]
-    right = [r for r in rects if r.left >= mid - slack]
-    if len(left) < MIN_COLUMN_RECTS or len(right) < MIN_COLUMN_RECTS:
+    columns = _columns(rects, width)
+    if len(columns) == 1:
         return _lines_of(rects)
-    span = [r for r in rects if r not in left and r not in right]
+
+    def column_of(r: _Rect) -> int | None:
+        for i, (a, b) in enumerate(columns):
+            if a - 1 <= r.left and r.right <= b + 1:
+                return i
+        return None  # across a gutter: a title, a wide table
+
+    placed = [(r, column_of(r)) for r in rects]
+    spans = _lines_of([r for r, c in placed if c is None])  # top to bottom
+    # Bands between spanning lines: a rectangle belongs to the band above the first spanning
+    # line its middle is above; each band is read column by column, then its spanning line.
+    middles = [sum((r.top + r.bottom) / 2 for r in line) / len(line) for line in spans]
+    bands: list[list[list[_Rect]]] = [[[] for _ in columns] for _ in range(len(spans) + 1)]
+    for r, c in placed:
+        if c is not None:
+            mid = (r.top + r.bottom) / 2
+            bands[sum(1 for m in middles if m > mid)][c].append(r)
     ordered: list[list[_Rect]] = []
-    # Bands between spanning lines, top to bottom: each band's left column, then its right.
-    cuts = sorted({round(line[0].top, 1) for line in _lines_of(span)}, reverse=True)
-    spans = _lines_of(span)
-    bounds = [float("inf"), *cuts, float("-inf")]
-    for i in range(len(bounds) - 1):
-        hi, lo = bounds[i], bounds[i + 1]
-        if i > 0:
-            ordered += [ln for ln in spans if round(ln[0].top, 1) == hi]
-        band = [r for r in left if lo < r.top < hi or (r.top == hi and i == 0)]
-        ordered += _lines_of(band)
-        band = [r for r in right if lo < r.top < hi or (r.top == hi and i == 0)]
-        ordered += _lines_of(band)
+    for i, band in enumerate(bands):
+        for column in band:
+            ordered += _lines_of(column)
+        if i < len(spans):
+            ordered.append(spans[i])
     return ordered
 
 
@@ -146,7 +189,7 @@ def read(data: bytes, shown: str) -> Reading:
             )
         lines: list[str] = []
         places: list[Place] = []
-        edges: list[tuple[int, str]] = []  # (reading line, its text) in a page's margins
+        edges: list[tuple[int, list[str]]] = []  # (reading line, its parts) in the margins
         for number in range(pages):
             page = doc[number]
             width, height = page.get_size()
@@ -169,7 +212,7 @@ def read(data: bytes, shown: str) -> Reading:
                 places.append(Place(on_page, page=number + 1))
                 top, bottom = max(r.top for r in parts), min(r.bottom for r in parts)
                 if top >= (1 - MARGIN) * height or bottom <= MARGIN * height:
-                    edges.append((len(lines), text))
+                    edges.append((len(lines), [r.text for r in parts]))
             if on_page:
                 lines.append("")  # a page break ends a block only where the text says so
                 places.append(Place(on_page + 1, page=number + 1))
@@ -189,16 +232,27 @@ def read(data: bytes, shown: str) -> Reading:
     return Reading("pdf", lines, places, _furniture(edges, pages), meta)
 
 
-def _furniture(edges: list[tuple[int, str]], pages: int) -> list[Furniture]:
-    """Running heads and feet (repeated in the margins, digits aside) and page numbers."""
-    key = {n: re.sub(r"\d+", "#", t).strip().lower() for n, t in edges}
-    seen = Counter(key.values())
+def _furniture(edges: list[tuple[int, list[str]]], pages: int) -> list[Furniture]:
+    """Running heads and feet and page numbers: lines in a page's margins each of whose parts
+    is a page number or recurs in the margins of other pages. Parts are compared by their
+    letters only: a head carries the page number on one page and loses it on the next, and
+    a head set in two parts on a page in columns is one line on a page without."""
+
+    def key(part: str) -> str:
+        return re.sub(r"[^a-z]+", "", part.lower())
+
+    seen = Counter(k for _, parts in edges for k in {key(p) for p in parts} if k)
     repeat = max(2, int(0.3 * pages))
     out = []
-    for n, text in edges:
-        if _PAGE_NUMBER_RE.match(text.strip()):
+    for n, parts in edges:
+        text = " ".join(" ".join(parts).split())
+        if _PAGE_NUMBER_RE.match(text):
             out.append(Furniture(n, n, "page number"))
-        elif pages > 1 and seen[key[n]] >= repeat:
+            continue
+        keys = [key(p) for p in parts if p.strip()]
+        number = [_PAGE_NUMBER_RE.match(p.strip()) is not None for p in parts if p.strip()]
+        recurs = [len(k) >= 3 and seen[k] >= repeat for k in keys]
+        if pages > 1 and any(recurs) and all(r or m for r, m in zip(recurs, number, strict=True)):
             out.append(Furniture(n, n, "running head"))
     return out
 
