@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,7 +81,9 @@ def _unbalanced(raw: str) -> bool:
     return depth != 0
 
 
-def load_bibliography(path: Path, root: Path, store: Store | None = None) -> dict[str, Entry]:
+def load_bibliography(
+    path: Path, root: Path, store: Store | None = None, roots: Sequence[Path] = ()
+) -> dict[str, Entry]:
     """Parse `path`; any block bibtexparser cannot parse is a one-line InputError.
 
     With `store`, the parse of identical text is reused (a bibliography with hundreds of
@@ -89,15 +93,16 @@ def load_bibliography(path: Path, root: Path, store: Store | None = None) -> dic
 
     text = read_text(path)
     shown = _show(path, root)
+    parse = _parse_csl if _is_csl(path, text) else _parse
     if store is None:
-        parsed = _parse(text, shown)
+        parsed = parse(text, shown)
     else:
-        parsed = store.value(f"bib-{key(text)}", list[Entry], lambda: _parse(text, shown))
+        parsed = store.value(f"bib-{key(text)}", list[Entry], lambda: parse(text, shown))
     entries: dict[str, Entry] = {}
     for entry in parsed:
         if entry.fields.get("file"):
             line = entry.field_lines.get("file", entry.line)
-            entry.file = _source_path(entry.fields["file"], root, shown, line)
+            entry.file = source_path(entry.fields["file"], root, shown, line, roots)
         entries[entry.key] = entry
     return entries
 
@@ -144,6 +149,164 @@ def _parse(text: str, shown: str) -> list[Entry]:
     return out
 
 
+# ------------------------------------------------------------------------------- CSL JSON
+
+#: CSL item types as the BibTeX entry types the rest of glutlint reads.
+_CSL_TYPES = {
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "book": "book",
+    "chapter": "incollection",
+    "paper-conference": "inproceedings",
+    "report": "report",
+    "thesis": "thesis",
+    "webpage": "online",
+    "post-weblog": "online",
+    "post": "online",
+}
+#: CSL variables -> the BibTeX field names glutlint reads.
+_CSL_FIELDS = {
+    "title": "title",
+    "container-title": "journaltitle",
+    "container-title-short": "shortjournal",
+    "journalAbbreviation": "shortjournal",
+    "DOI": "doi",
+    "PMID": "pmid",
+    "PMCID": "pmcid",
+    "URL": "url",
+    "volume": "volume",
+    "issue": "number",
+    "page": "pages",
+    "publisher": "publisher",
+    "note": "note",
+    "file": "file",
+}
+_KEY_LINE_RE = re.compile(r'^\s*"([^"\\]+)"\s*:', re.MULTILINE)
+
+
+def _is_csl(path: Path, text: str) -> bool:
+    return path.suffix.lower() == ".json" or text.lstrip("\ufeff \t\r\n").startswith("[")
+
+
+def _object_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each object at the top level of a JSON array, strings respected."""
+    spans: list[tuple[int, int]] = []
+    depth, start, in_string, escaped = 0, 0, False, False
+    for i, c in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            if depth == 2 and c == "{":
+                start = i
+        elif c in "]}":
+            if depth == 2 and c == "}":
+                spans.append((start, i + 1))
+            depth -= 1
+    return spans
+
+
+def _csl_date(value: object) -> tuple[str, str]:
+    """(year, ISO date) of a CSL date."""
+    if not isinstance(value, dict):
+        return "", ""
+    parts = value.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        nums = [str(x) for x in parts[0][:3] if isinstance(x, int | str) and str(x).isdigit()]
+        if nums:
+            date = "-".join([nums[0], *(n.zfill(2) for n in nums[1:])])
+            return nums[0], date
+    for k in ("raw", "literal"):
+        raw = value.get(k)
+        if isinstance(raw, str):
+            m = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", raw)
+            if m:
+                return m.group(1), raw.strip()
+    return "", ""
+
+
+def _csl_names(value: object) -> str:
+    if not isinstance(value, list):
+        return ""
+    names = []
+    for n in value:
+        if not isinstance(n, dict):
+            continue
+        if isinstance(n.get("literal"), str):
+            names.append(n["literal"])
+        elif isinstance(n.get("family"), str):
+            parts = [n["family"], n.get("suffix"), n.get("given")]
+            names.append(", ".join(p for p in parts if isinstance(p, str) and p))
+    return " and ".join(names)
+
+
+def _parse_csl(text: str, shown: str) -> list[Entry]:
+    """A CSL JSON bibliography (an array of items, as pandoc and Zotero write it) as entries
+    with BibTeX field names; each entry and field knows its line."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(shown, exc.lineno, f"invalid JSON: {exc.msg}") from None
+    if not isinstance(data, list):
+        raise InputError(shown, 1, "a CSL JSON bibliography is an array of items")
+    spans = _object_spans(text)
+    if len(spans) != len(data):
+        raise InputError(shown, 1, "a CSL JSON bibliography is an array of objects")
+    out: list[Entry] = []
+    seen: dict[str, int] = {}
+    for item, (start, end) in zip(data, spans, strict=True):
+        line = text.count("\n", 0, start) + 1
+        item_id = item.get("id")
+        if isinstance(item_id, int):
+            item_id = str(item_id)
+        if not isinstance(item_id, str) or not item_id.strip():
+            raise InputError(shown, line, "item without an id (its citation key)")
+        if item_id in seen:
+            raise InputError(
+                shown, line, f"duplicate key {item_id} (first at line {seen[item_id]})"
+            )
+        seen[item_id] = line
+        lines: dict[str, int] = {}
+        for m in _KEY_LINE_RE.finditer(text, start, end):
+            lines.setdefault(m.group(1), text.count("\n", 0, m.start(1)) + 1)
+        fields: dict[str, str] = {}
+        field_lines: dict[str, int] = {}
+        for var, name in _CSL_FIELDS.items():
+            value = item.get(var)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(value)
+            if isinstance(value, str) and value.strip() and name not in fields:
+                fields[name] = _clean(value)
+                field_lines[name] = lines.get(var, line)
+        if "journaltitle" in fields:
+            fields["journal"] = fields["journaltitle"]
+            field_lines["journal"] = field_lines["journaltitle"]
+        authors = _csl_names(item.get("author"))
+        if authors:
+            fields["author"], field_lines["author"] = authors, lines.get("author", line)
+        year, date = _csl_date(item.get("issued"))
+        if year:
+            fields["year"], field_lines["year"] = year, lines.get("issued", line)
+            fields["date"], field_lines["date"] = date, lines.get("issued", line)
+        _, accessed = _csl_date(item.get("accessed"))
+        if accessed:
+            fields["urldate"], field_lines["urldate"] = accessed, lines.get("accessed", line)
+        kind = item.get("type")
+        entry_type = _CSL_TYPES.get(kind, "misc") if isinstance(kind, str) else "misc"
+        out.append(Entry(item_id.strip(), entry_type, line, fields, field_lines))
+    return out
+
+
 def _show(path: Path, root: Path) -> str:
     try:
         return real_path(path).relative_to(root).as_posix()
@@ -151,13 +314,83 @@ def _show(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _source_path(value: str, root: Path, shown: str, line: int) -> Path:
-    """Resolve a `file` field (Zotero style `desc:path:type` is accepted) inside the project."""
-    parts = value.split(";")[0].split(":")
-    rel = parts[1] if len(parts) == 3 else value.split(";")[0]
-    p = real_path(root / rel)
-    try:
-        p.relative_to(root)
-    except ValueError:
-        raise InputError(shown, line, f"file field points outside the project: {rel}") from None
+#: What an attachment is, by its MIME type or its name, ranked: the article's XML first (the
+#: publisher's own structure), then a text the author made on purpose, then the PDF; a web
+#: page snapshot is not read.
+_RANKS = (
+    (0, ("application/xml", "text/xml", "application/jats+xml"), (".nxml", ".xml")),
+    (1, ("text/plain",), (".txt", ".text", ".md")),
+    (2, ("application/pdf",), (".pdf",)),
+    (9, ("text/html", "application/xhtml+xml"), (".html", ".htm", ".xhtml")),
+)
+_UNESCAPED_RE = re.compile(r"(?<!\\);")
+_FIELD_SPLIT_RE = re.compile(r"(?<!\\):")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attachment of a `file` field: Zotero writes `description:path:mime`."""
+
+    path: str
+    mime: str = ""
+
+    @property
+    def rank(self) -> int:
+        suffix = Path(self.path).suffix.lower()
+        for rank, mimes, suffixes in _RANKS:
+            if self.mime.lower() in mimes or (not self.mime and suffix in suffixes):
+                return rank
+        for rank, _, suffixes in _RANKS:
+            if suffix in suffixes:
+                return rank
+        return 3
+
+
+def attachments(value: str) -> list[Attachment]:
+    """The attachments of a `file` field: `;`-separated, each `path` or `desc:path:mime`, with
+    `\\:` and `\\;` standing for colons and semicolons in paths (Windows drives)."""
+    out = []
+    for item in _UNESCAPED_RE.split(value):
+        parts = _FIELD_SPLIT_RE.split(item.strip())
+        if len(parts) == 3:
+            _, path, mime = parts
+        elif len(parts) == 2 and "/" in parts[1] and not parts[1].startswith(("/", "~")):
+            path, mime = parts  # "path:mime"
+        else:
+            path, mime = item.strip(), ""
+        path = path.replace("\\:", ":").replace("\\;", ";").strip()
+        if path:
+            out.append(Attachment(path, mime.strip()))
+    return out
+
+
+def source_path(value: str, root: Path, shown: str, line: int, roots: Sequence[Path] = ()) -> Path:
+    """The source file a `file` field names: of its attachments that exist, the best to read
+    (see `_RANKS`), else the first. Relative paths are from the project root; absolute ones
+    (Zotero's storage folder) and `~` only inside the project or an allowed root."""
+    found = attachments(value)
+    if not found:
+        raise InputError(shown, line, "empty file field")
+    allowed = [root, *roots]
+    resolved = []
+    for a in found:
+        p = Path(a.path).expanduser()
+        p = real_path(p if p.is_absolute() else root / p)
+        resolved.append((a, p))
+    existing = [(a, p) for a, p in resolved if os.path.lexists(p)]
+    a, p = min(existing, key=lambda ap: ap[0].rank) if existing else resolved[0]
+    if existing and a.rank == 9:
+        raise InputError(
+            shown,
+            line,
+            f"only a web page snapshot is attached ({Path(a.path).name}): attach the article's "
+            "PDF or XML, or a text file",
+        )
+    if not any(p.is_relative_to(r) for r in allowed):
+        raise InputError(
+            shown,
+            line,
+            f"file field points outside the project: {a.path} (add its folder to "
+            "[tool.glutlint] allowed_roots, e.g. your Zotero storage folder)",
+        )
     return p

@@ -53,7 +53,7 @@ class Project:
         p = cls(config, store=Store(config.root / CACHE_DIR if config.cache else None))
         rel = config.rel
         store = p.store
-        p.entries = load_bibliography(config.bibliography, config.root, store)
+        p.entries = load_bibliography(config.bibliography, config.root, store, config.allowed_roots)
         if config.sources is not None:
             p.settings = load_sidecar(config.sources, store)
             for key in p.settings:

@@ -163,7 +163,7 @@ def source_names(config: Config) -> dict[str, str]:
     """Bibliography key -> "Author Year", for the figure's source labels."""
     from ..bibliography import load_bibliography
 
-    entries = load_bibliography(config.bibliography, config.root)
+    entries = load_bibliography(config.bibliography, config.root, roots=config.allowed_roots)
     return {k: f"{e.short_authors()} {e.year or ''}".strip() for k, e in entries.items()}
 
 
