@@ -107,7 +107,9 @@ def test_sarif_from_the_cli_validates(flagged) -> None:  # noqa: ANN001
     (run,) = log["runs"]
     driver = run["tool"]["driver"]
     assert driver["name"] == "glutlint"
-    assert driver["version"] and driver["informationUri"].startswith("https://")
+    assert driver["version"]
+    # A link only where the package names its documentation: never to a page that may not exist.
+    assert driver.get("informationUri", "https://").startswith("https://")
     rules = driver["rules"]
     assert [r["id"] for r in rules] == list(REGISTRY)
     results = run["results"]

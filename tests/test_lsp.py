@@ -317,7 +317,7 @@ def test_diagnostics_follow_the_unsaved_buffer(client: Client, project: Path) ->
     d = next(d for d in diags if d["code"] == "GL201")
     assert d["source"] == "glutlint"
     assert d["severity"] == 1
-    assert d["codeDescription"]["href"].endswith("gl201")
+    assert "codeDescription" not in d  # no documentation URL is installed: no dead link
     line = len(new.split("\n")) - 2  # 0-based line of the appended sentence
     assert d["range"]["start"] == {"line": line, "character": WRONG.index("2017")}
     assert d["range"]["end"] == {"line": line, "character": WRONG.index("2017") + 4}

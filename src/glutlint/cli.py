@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "build": "Build the manuscript to PDF, DOCX and HTML with pandoc.",
     "report": "Write the evidence report: every claim beside its source passages, as HTML.",
     "lsp": "Run the language server over stdio.",
+    "init": "Start a review here: settings, manuscript skeleton, ledger, sidecar, pre-commit.",
 }
 
 

@@ -331,7 +331,8 @@ def default_rules_url() -> str:
     """`<documentation URL>#gl201`; clients can pass their own template as `rulesUrl`."""
     from .formats.sarif import information_uri
 
-    return information_uri().replace("{", "{{").replace("}", "}}") + "#{code_lower}"
+    base = information_uri()
+    return base.replace("{", "{{").replace("}", "}}") + "#{code_lower}" if base else ""
 
 
 def rule_url(code: str, template: str) -> str:
@@ -352,7 +353,9 @@ def to_lsp(
         if d.severity == ERROR
         else lsp.DiagnosticSeverity.Warning,
         code=d.code,
-        code_description=lsp.CodeDescription(href=rule_url(d.code, url_template)),
+        code_description=lsp.CodeDescription(href=rule_url(d.code, url_template))
+        if url_template
+        else None,
         source=SOURCE,
         tags=[lsp.DiagnosticTag.Unnecessary] if d.code == "GL001" else None,
     )

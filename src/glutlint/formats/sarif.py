@@ -19,15 +19,15 @@ from ..diagnostics import Diagnostic
 from .github import repo_relative
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-FALLBACK_URI = "https://pypi.org/project/glutlint/"
 
 
 @cache
 def information_uri() -> str:
-    """The documentation URL from the package metadata (`[project.urls]`), else the PyPI page.
+    """The documentation URL from the package metadata (`[project.urls]`), else "" (no link
+    is better than a link to a page that does not exist).
 
     One place to change: the SARIF driver's informationUri and the language server's default
-    rule links both come from here.
+    rule links (`<url>#gl201`, the README's rule anchors) both come from here.
     """
     from importlib.metadata import PackageNotFoundError, metadata
 
@@ -39,7 +39,7 @@ def information_uri() -> str:
     for label in ("Documentation", "Homepage", "Repository", "Source"):
         if labelled.get(label, "").startswith(("https://", "http://")):
             return labelled[label]
-    return FALLBACK_URI
+    return ""
 
 
 def _summary(doc: str) -> str:
@@ -114,7 +114,7 @@ def render(diagnostics: list[Diagnostic], root: Path | None = None, **_: object)
                     "driver": {
                         "name": "glutlint",
                         "version": __version__,
-                        "informationUri": information_uri(),
+                        **({"informationUri": information_uri()} if information_uri() else {}),
                         "rules": rules,
                     }
                 },
