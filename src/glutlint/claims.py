@@ -77,6 +77,10 @@ class Claim:
     #: the same sentence in two files gives two findings
     path: str = ""
     needs_citation: bool = True  # False: a heading, title, authorial sentence, exempt section
+    #: every agent it names, those no source teaches included (a drug-name stem, the parts of
+    #: a combination): what must be in the cited source. `agents` are the known ones, which
+    #: number binding reads.
+    named: list[tuple[int, int, str]] = field(default_factory=list)
 
     def covers(self, start: int, end: int) -> bool:
         """Whether the text at start..end is supported by this claim's citations."""
@@ -90,7 +94,7 @@ class Claim:
     @property
     def checked_agents(self) -> list[tuple[int, int, str]]:
         """The named agents its citations cover."""
-        return [x for x in self.agents if self.covers(x[0], x[1])]
+        return [x for x in self.named if self.covers(x[0], x[1])]
 
     @property
     def keys(self) -> list[str]:
@@ -176,7 +180,8 @@ def claims_of(
             else []
         )
         agents = lexicon.agents_in(text)
-        if not values and not agents:
+        named = lexicon.agents_in(text, unknown=True)
+        if not values and not named:
             continue
         cites = list(s.cites)
         cover = covered(text, s.spans) if cites else []
@@ -184,7 +189,7 @@ def claims_of(
         if cites:
             anyone = cited_spans(text, s.spans)
             said = [(q.start, q.end, q.text.strip()) for q in values]
-            said += [(a, b, text[a:b]) for a, b, _n in agents]
+            said += [(a, b, text[a:b]) for a, b, _n in named]
             uncited = [x for x in said if not any(a <= x[0] and x[1] <= b for a, b in anyone)]
         if block.kind == "cell" and not cites:
             cites = list(caption_cites.get(block.table, []))
@@ -194,5 +199,5 @@ def claims_of(
             and block.section.lower() not in exempt_sections
             and not is_meta(text.strip())
         )
-        out.append(Claim(s, values, agents, cites, cover, sorted(uncited), doc.shown, needs))
+        out.append(Claim(s, values, agents, cites, cover, sorted(uncited), doc.shown, needs, named))
     return out

@@ -7,6 +7,7 @@ to learn more aliases from the way sources introduce names: "long form (ALIAS)",
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +22,22 @@ if TYPE_CHECKING:
 
 CODE_RE = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,5}-?\d{2,}(?:[,-]\d{3})?[A-Z]?)(?![\w-])")
 _FOLDED_CODE_RE = re.compile(r"([a-z]{1,6})-?\d{2,}(?:[,-]\d{3})?[a-z]?")
+#: Two or more names joined as a combination: "X-Y", "X/Y", "X + Y", "X plus Y".
+COMBINATION_RE = re.compile(
+    r"(?<![\w-])[A-Za-z][\w]*(?:(?:\s*[-/+\u2013]\s*|\s+plus\s+)[A-Za-z][\w]*)+(?![\w-])"
+)
+_PART_RE = re.compile(r"(?!plus\b)[A-Za-z][\w]*")
+_WORD_RE = re.compile(r"(?<![\w-])[A-Za-z][\w]*(?![\w-])")
 KEYS = {"agents", "agent_suffixes", "classes", "events", "agencies", "indications", "not_agents"}
+
+
+@functools.cache
+def inn_stems() -> tuple[str, ...]:
+    """The drug-name endings glutlint knows without a lexicon (package data: WHO INN stems)."""
+    from importlib.resources import files
+
+    text = files("glutlint").joinpath("data/inn_stems.txt").read_text(encoding="utf-8")
+    return tuple(x.strip() for x in text.splitlines() if x.strip() and not x.startswith("#"))
 
 
 def fold(s: str) -> str:
@@ -64,6 +80,13 @@ class Lexicon:
     indications: dict[str, list[str]] = field(default_factory=dict)
     not_agents: set[str] = field(default_factory=set)
     corpus_agents: set[str] = field(default_factory=set)
+    #: Drug names by their stem only (no lexicon suffix) that a source defines with an
+    #: abbreviation, code or brand ("albendazole (ALB)"): folded alias -> folded name. Read
+    #: for the names a claim must find in its sources, not for number binding.
+    stem_aliases: dict[str, str] = field(default_factory=dict)
+    #: Every abbreviation a source defines ("diethylcarbamazine (DEC)"): a part of a
+    #: combination with a known agent ("DEC-ALB") is an agent by the name it abbreviates.
+    defined: dict[str, str] = field(default_factory=dict)
     #: Identifies the file and everything learned (set by the project); "" for none.
     fingerprint: str = ""
     #: The project's store, where answers of `agents_in` are kept (set by the project).
@@ -85,14 +108,23 @@ class Lexicon:
         self.groups[canon] = self.groups.get(canon, set()) | members
         for m in self.groups[canon]:
             self.canonical[m] = canon
-        self.__dict__.pop("agent_re", None)
-        self.__dict__.pop("code_prefixes", None)
+        self._forget()
+
+    def _forget(self) -> None:
+        """Drop what was compiled or answered from the names as they were."""
+        for name in ("agent_re", "code_prefixes", "_drug_word_re"):
+            self.__dict__.pop(name, None)
         self._agents_seen.clear()
 
     def aliases(self, name: str) -> set[str]:
         f = fold(name)
         canon = self.canonical.get(f)
-        return set(self.groups[canon]) if canon else {f}
+        if canon:
+            return set(self.groups[canon])
+        stem = self.stem_aliases.get(f)
+        if stem:
+            return {a for a, n in self.stem_aliases.items() if n == stem}
+        return {f}
 
     @cached_property
     def _suffix_re(self) -> re.Pattern[str]:
@@ -138,27 +170,34 @@ class Lexicon:
         m = _FOLDED_CODE_RE.fullmatch(name)
         return bool(m) and m.group(1) in self.code_prefixes
 
-    def agents_in(self, text: str) -> list[tuple[int, int, str]]:
-        """Agent mentions (start, end, canonical name) in `text`, longest names first.
+    def agents_in(self, text: str, unknown: bool = False) -> list[tuple[int, int, str]]:
+        """Agent mentions (start, end, canonical name) in `text`, longest names first: the
+        lexicon's and those learned from the sources; with `unknown`, also drug names no
+        source teaches (a word ending in a drug-name stem) and the parts of combinations
+        ("X-Y", "X/Y", "X plus Y"). A claim is read with `unknown`, so that a drug its
+        sources never name is found; number binding is not, so it reads as before.
 
         Asked of every sentence by several rules; answered once per text, and from the
         project's store when the lexicon (`fingerprint`) and the text are the same as before."""
-        found = self._agents_seen.get(text)
+        memo_key = f"+{text}" if unknown else text
+        found = self._agents_seen.get(memo_key)
         if found is None:
             if self.fingerprint and self.store is not None:
                 from .cache import key
 
                 found = self.store.memo("agents").get(
-                    key(self.fingerprint, text), lambda: self._agents_now(text), _Mentions
+                    key(self.fingerprint, "+" if unknown else "", text),
+                    lambda: self._agents_now(text, unknown),
+                    _Mentions,
                 )
             else:
-                found = self._agents_now(text)
+                found = self._agents_now(text, unknown)
             if len(self._agents_seen) > 50_000:  # a long editor session: stay bounded
                 self._agents_seen.clear()
-            self._agents_seen[text] = found  # type: ignore[assignment]
+            self._agents_seen[memo_key] = found  # type: ignore[assignment]
         return list(found)  # type: ignore[arg-type]
 
-    def _agents_now(self, text: str) -> list[tuple[int, int, str]]:
+    def _agents_now(self, text: str, unknown: bool = False) -> list[tuple[int, int, str]]:
         t = text.replace("\u2013", "-").replace("®", " ")
         found: list[tuple[int, int, str]] = []
         taken: list[tuple[int, int]] = []
@@ -174,13 +213,62 @@ class Lexicon:
             if not self.is_drug_code(name):
                 continue  # a gene, protein, cell line or trial number until marked a drug
             found.append((m.start(), m.end(), self.canonical.get(name, name)))
+            taken.append((m.start(), m.end()))
+        if not unknown:
+            found.sort()
+            return found
+        for m in self._drug_word_re.finditer(t):  # a drug name no source taught us
+            name = fold(m.group())
+            if name in self.not_agents or any(a <= m.start() < b for a, b in taken):
+                continue
+            found.append((m.start(), m.end(), self.canonical.get(name, name)))
+            taken.append((m.start(), m.end()))
+        if self.stem_aliases:  # "ALB", defined by a source as albendazole's abbreviation
+            for m in _WORD_RE.finditer(t):
+                name = self.stem_aliases.get(fold(m.group()))
+                if name and not any(a <= m.start() < b for a, b in taken):
+                    found.append((m.start(), m.end(), name))
+                    taken.append((m.start(), m.end()))
+        for m in COMBINATION_RE.finditer(t):  # "X-Y", "X/Y", "X + Y", "X plus Y"
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            parts = [(p.start(), p.end()) for p in _PART_RE.finditer(t, m.start(), m.end())]
+            known = [self._agent_name(t[a:b]) for a, b in parts]
+            names = [
+                k or self.defined.get(fold(t[a:b])) for k, (a, b) in zip(known, parts, strict=True)
+            ]
+            if len(parts) >= 2 and any(known) and all(names):
+                found.extend((a, b, n) for (a, b), n in zip(parts, names, strict=True) if n)
         found.sort()
         return found
+
+    @cached_property
+    def _drug_word_re(self) -> re.Pattern[str]:
+        """A whole word (not part of a hyphenated one) ending in a drug-name stem."""
+        stems = {*self.suffixes, *inn_stems()}
+        alt = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])[a-z]{{3,}}(?:{alt or '(?!x)x'})(?![\w-])", re.IGNORECASE)
+
+    def _agent_name(self, word: str) -> str | None:
+        """The canonical name of `word` as an agent (known, learned or drug-like), or None."""
+        name = fold(word)
+        if name in self.not_agents:
+            return None
+        if name in self.canonical:
+            return self.canonical[name]
+        if name in self.stem_aliases:
+            return self.stem_aliases[name]
+        if name in self.corpus_agents or self.is_drug_code(name):
+            return name
+        return name if self._drug_word_re.fullmatch(word) else None
 
     def learned_state(self) -> LearnedState:
         """The alias groups and corpus agents (all names are folded strings)."""
         return LearnedState(
-            {c: sorted(m) for c, m in sorted(self.groups.items())}, sorted(self.corpus_agents)
+            {c: sorted(m) for c, m in sorted(self.groups.items())},
+            sorted(self.corpus_agents),
+            dict(sorted(self.stem_aliases.items())),
+            dict(sorted(self.defined.items())),
         )
 
     def restore(self, state: LearnedState) -> None:
@@ -188,9 +276,14 @@ class Lexicon:
         self.groups = {c: set(m) for c, m in state.groups.items()}
         self.canonical = {m: c for c, ms in self.groups.items() for m in ms}
         self.corpus_agents = set(state.corpus)
-        self.__dict__.pop("agent_re", None)
-        self.__dict__.pop("code_prefixes", None)
-        self._agents_seen.clear()
+        self.stem_aliases = dict(state.stem_aliases)
+        self.defined = dict(state.defined)
+        self._forget()
+
+    @property
+    def has_vocabulary(self) -> bool:
+        """Whether any agent is known beyond drug-name stems: from a lexicon or the sources."""
+        return bool(self.canonical or self.corpus_agents or self.stem_aliases)
 
     def learn(self, scans: list[Scan]) -> None:
         """Learn alias pairs and drug-like names from what `scan` found in each source.
@@ -203,11 +296,14 @@ class Lexicon:
                 if self.is_drug_word(long) or fold(long) in self.canonical:
                     self.add_group([long, *aliases])
                     self.corpus_agents.add(fold(long))
+                elif self._drug_word_re.fullmatch(long):
+                    self.stem_aliases.update({fold(a): fold(long) for a in aliases})
+                    self.stem_aliases[fold(long)] = fold(long)
+                elif len(long) >= 5 and long.isalpha() and long.islower():
+                    self.defined.update({fold(a): fold(long) for a in aliases if a.isupper()})
             words.update(found.words)
         self.corpus_agents.update(self.drug_words(sorted(words)))
-        self.__dict__.pop("agent_re", None)
-        self.__dict__.pop("code_prefixes", None)
-        self._agents_seen.clear()
+        self._forget()
 
 
 _Mentions = list[tuple[int, int, str]]
@@ -219,6 +315,8 @@ class LearnedState:
 
     groups: dict[str, list[str]]
     corpus: list[str]
+    stem_aliases: dict[str, str] = field(default_factory=dict)
+    defined: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -251,6 +349,8 @@ def alias_candidates(text: str) -> list[tuple[str, list[str]]]:
             if not words or len(words) > 3:
                 continue
             first = words[0]
+            if first.endswith("."):
+                continue  # "Fig.", "Ref.", "Suppl.": a pointer, not a name
             if CODE_RE.fullmatch(first) or (first[:1].isupper() and len(first) > 2):
                 aliases.append(first)
         if not aliases:

@@ -61,7 +61,7 @@ def records(ctx: Context, diagnostics: list[Diagnostic]) -> list[ClaimRecord]:
         if v is None or not v.checked:
             for q in claim.values:
                 rec.items.append(Item(q.text.strip(), "value", "unchecked", q.start, q.end))
-            for a, b, _ in claim.agents:
+            for a, b, _ in claim.named:
                 rec.items.append(Item(s.text[a:b], "agent", "unchecked", a, b))
         else:
             partial = bool(ctx.partial_sources(claim))

@@ -45,6 +45,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"glutlint: unknown rule code or prefix '{code}'", file=sys.stderr)
             return 2
     project = Project.load(config)
+    if config.lexicon is None and not project.lexicon.has_vocabulary:
+        print(
+            "glutlint: note: no agent vocabulary (no lexicon, and no source defines a drug name):"
+            " agents are recognised by drug-name stems only",
+            file=sys.stderr,
+        )
     files = [f.resolve() for f in args.files] or None
     diags = check_files(project, files, select=select, ignore=ignore)
     if args.statistics:

@@ -60,7 +60,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
         why = (
             f"states '{claim.values[0].text}'"
             if claim.values
-            else f"names '{s.text[claim.agents[0][0] : claim.agents[0][1]]}'"
+            else f"names '{s.text[claim.named[0][0] : claim.named[0][1]]}'"
         )
         end_line, end_col = s.pos(len(s.text.rstrip()))
         yield Finding(
