@@ -51,6 +51,36 @@ def _owned(words: dict[str, tuple[int, bool]], context: list[tuple[int, str, boo
     return {w for _d, w, owned in context if owned and w in mine}
 
 
+#: A claim restates a source sentence when that share of its content words is in it: then a
+#: value the two share is about the same thing, however the numbers nearby bind.
+RESTATES = 0.75
+#: ... and the claim has at least this many content words (a short claim restates anything).
+RESTATES_MIN_WORDS = 6
+
+
+def _restates(claim: str, text: str, sentence: tuple[int, int]) -> bool:
+    """Whether the claim says what the source sentence holding its value says."""
+    mine = {stem for *_x, stem in content_tokens(claim)}
+    if len(mine) < RESTATES_MIN_WORDS:
+        return False
+    theirs = {stem for *_x, stem in content_tokens(text[sentence[0] : sentence[1]])}
+    return len(mine & theirs) >= RESTATES * len(mine)
+
+
+def _same_frame(mine: Frame, theirs: Frame) -> bool:
+    """The source sentence is about what the claim is about: the same agents (its own or its
+    lead-in's), and every name and event of the claim among its own."""
+    return mine.agents == theirs.agents and mine.tags <= theirs.tags
+
+
+def _alone_in_sentence(q: Quantity, idx: SourceIndex, sq: SourceQuantity) -> bool:
+    """Whether the source sentence gives no other number of the value's kind (two years in
+    one sentence can be swapped however much of it a claim restates)."""
+    return not any(
+        o is not sq and o.sentence == sq.sentence and _same_family(q, o.q) for o in idx.quantities
+    )
+
+
 def _check_value(
     claim: Claim,
     q: Quantity,
@@ -89,7 +119,15 @@ def _check_value(
         _score_c, idx, sq = best
         passage = idx.passage(sq.q.start, sq.q.end, sq.q.text)
         better = None
-        if bound == "=" and _definite(q, claim.sentence.text):
+        if (
+            bound == "="
+            and _definite(q, claim.sentence.text)
+            and not (
+                _restates(claim.sentence.text, idx.source.text, sq.sentence)
+                and _alone_in_sentence(q, idx, sq)
+                and _same_frame(frame(), idx.frame(sq.sentence, lexicon, vocabulary(lexicon)))
+            )
+        ):
             better = _better_other(claim, q, words, best, matches, others, lexicon, frame)
         if better is not None:
             literal = sq.q.comparator == q.comparator and sq.q.value == q.value
