@@ -43,6 +43,8 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/worst_case.py
+	$(BIN)/python benchmarks/pdf_sources.py
+	$(BIN)/python benchmarks/pdf_fidelity.py
 
 clean:
 	rm -rf build .pytest_cache
