@@ -73,6 +73,16 @@ def _same_frame(mine: Frame, theirs: Frame) -> bool:
     return mine.agents == theirs.agents and mine.tags <= theirs.tags
 
 
+def _with_other_values(claim: Claim, q: Quantity, idx: SourceIndex, sq: SourceQuantity) -> bool:
+    """Whether the source sentence that gives a year also gives another of the claim's values:
+    "377 goats ... in 2007" found together is one passage, not two subjects. Only for a year,
+    which dates a passage; a share or count beside another can be the wrong one of a range."""
+    if q.kind not in {"year", "date"}:
+        return False
+    here = [o.q for o in idx.quantities if o.sentence == sq.sentence and o is not sq]
+    return any(supports(other, o) for other in claim.values if other is not q for o in here)
+
+
 def _alone_in_sentence(q: Quantity, idx: SourceIndex, sq: SourceQuantity) -> bool:
     """Whether the source sentence gives no other number of the value's kind (two years in
     one sentence can be swapped however much of it a claim restates)."""
@@ -123,9 +133,16 @@ def _check_value(
             bound == "="
             and _definite(q, claim.sentence.text)
             and not (
-                _restates(claim.sentence.text, idx.source.text, sq.sentence)
-                and _alone_in_sentence(q, idx, sq)
-                and _same_frame(frame(), idx.frame(sq.sentence, lexicon, vocabulary(lexicon)))
+                _alone_in_sentence(q, idx, sq)
+                and (
+                    _with_other_values(claim, q, idx, sq)
+                    or (
+                        _restates(claim.sentence.text, idx.source.text, sq.sentence)
+                        and _same_frame(
+                            frame(), idx.frame(sq.sentence, lexicon, vocabulary(lexicon))
+                        )
+                    )
+                )
             )
         ):
             better = _better_other(claim, q, words, best, matches, others, lexicon, frame)
