@@ -172,4 +172,4 @@ def test_manifest_and_config_are_valid() -> None:
     assert hook["pass_filenames"] is False and hook["require_serial"] is True
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert all(r["repo"] == "local" for r in config["repos"])  # nothing is fetched
-    assert textwrap.dedent(hook["files"]) == r"\.(md|markdown|bib|ya?ml)$"
+    assert textwrap.dedent(hook["files"]) == r"\.(md|markdown|bib|json|ya?ml)$"
