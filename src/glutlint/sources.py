@@ -441,9 +441,9 @@ class SourceText:
         self,
         key: str,
         path: Path,
-        reading: Reading,
+        reading: Reading | Callable[[], Reading],
         kind: str,
-        furniture: list[Furniture] | None = None,
+        furniture: list[Furniture] | Callable[[Reading], list[Furniture]] | None = None,
         text: str | None = None,
         line_map: LineMap | None = None,
         load: Callable[[], tuple[str, LineMap]] | None = None,
@@ -452,15 +452,30 @@ class SourceText:
     ) -> None:
         self.key = key
         self.path = path
-        self.reading = reading
         self.kind = kind
-        #: The ranges of the reading that are not evidence, found or named in the sidecar.
-        self.furniture = furniture or []
+        # How the file was read, and what of it is not evidence: both loaded when first
+        # needed, so a warm check of 50 PDFs reads none of them (their evidence text is kept).
+        self._reading = reading
+        self._furniture = furniture
         self._text = text
         self._line_map = line_map
         self._load = load  # reads (or computes) the normalisation on first use
         self.digest = digest  # identifies raw bytes + settings: a cache key for derived data
         self.store = store  # where what is derived from this text is kept (None: nowhere)
+
+    @property
+    def reading(self) -> Reading:
+        """How the file was read: its lines, their places, its furniture and metadata."""
+        if callable(self._reading):
+            self._reading = self._reading()
+        return self._reading
+
+    @property
+    def furniture(self) -> list[Furniture]:
+        """The ranges of the reading that are not evidence, found or named in the sidecar."""
+        if callable(self._furniture):
+            self._furniture = self._furniture(self.reading)
+        return self._furniture or []
 
     @property
     def raw(self) -> str:
@@ -492,7 +507,7 @@ class SourceText:
         return self._loaded()[1]
 
     def __repr__(self) -> str:
-        return f"SourceText({self.key!r}, {self.path.name!r}, {len(self.reading.lines)} lines)"
+        return f"SourceText({self.key!r}, {self.path.name!r})"
 
     @classmethod
     def from_bytes(
@@ -680,20 +695,34 @@ def load_source(
     if store is None:
         return SourceText.from_bytes(key, path, data, settings)
     settings = settings or SourceSettings()
-    if sniff(data, path) == "text":  # decoding is cheaper than reading a stored copy
-        reading = read(data, path, shown)
+
+    def reading() -> Reading:
+        if sniff(data, path) == "text":  # decoding is cheaper than reading a stored copy
+            return read(data, path, shown)
+        got: Reading = store.value(reading_key(data), Reading, lambda: read(data, path, shown))
+        return got
+
+    def furniture(r: Reading) -> list[Furniture]:
+        return evidence_furniture(key, path, r, settings)
+
+    if settings.exclude or settings.keep:  # a range past the end is an error now, not later
+        first = reading()
+        furniture(first)
+        loaded: Reading | Callable[[], Reading] = first
     else:
-        reading = store.value(reading_key(data), Reading, lambda: read(data, path, shown))
-    furniture = evidence_furniture(key, path, reading, settings)
+        loaded = reading
     digest = _cache_key(data, settings)
-    lines = excluded(furniture)
+    source = SourceText(key, path, loaded, settings.kind, furniture, digest=digest, store=store)
 
     def load() -> tuple[str, LineMap]:
-        return store.value(f"source-{digest}", _Normalised, lambda: normalise(reading.text, lines))
+        return store.value(
+            f"source-{digest}",
+            _Normalised,
+            lambda: normalise(source.reading.text, excluded(source.furniture)),
+        )
 
-    return SourceText(
-        key, path, reading, settings.kind, furniture, load=load, digest=digest, store=store
-    )
+    source._load = load
+    return source
 
 
 def reading_key(data: bytes) -> str:

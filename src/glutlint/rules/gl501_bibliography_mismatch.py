@@ -26,6 +26,7 @@ from ..diagnostics import ERROR, Finding
 
 if TYPE_CHECKING:
     from ..cache import Store
+    from ..sources import SourceText
 
 CODE = "GL501"
 NAME = "bibliography-mismatch"
@@ -47,18 +48,6 @@ def _norm(field: str, value: str) -> str:
     if field == "journal":
         v = re.sub(r"[^a-z0-9]+", " ", v).strip()
     return v
-
-
-def stated(raw: str, store: Store | None = None) -> dict[str, str]:
-    """What a source text says about itself, from the project's store when the same head was
-    read before (a bibliography of hundreds of sources made these searches add up)."""
-    if store is None:
-        return _stated(raw)
-    from ..cache import key
-
-    fm = FRONT_RE.match(raw)
-    k = key(raw[:6000], fm.group(0) if fm else "")
-    return store.memo("stated").get(k, lambda: _stated(raw), dict[str, str])
 
 
 def _stated(raw: str) -> dict[str, str]:
@@ -92,6 +81,20 @@ META_FIELDS = ("doi", "pmid", "pmcid", "year", "journal")
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "in", "on"})
 
 
+def said_by(src: SourceText, store: Store | None) -> dict[str, str]:
+    """What a source says about itself: its format's metadata over what its text states.
+    Kept under the source's digest, so a check of unchanged sources reads none of them."""
+
+    def now() -> dict[str, str]:
+        found = _stated(src.raw)
+        found.update({f: v for f, v in src.meta.items() if f in META_FIELDS and v})
+        return found
+
+    if store is None or not src.digest:
+        return now()
+    return store.memo("stated").get(src.digest, now, dict[str, str])
+
+
 def abbreviates(short: str, full: str) -> bool:
     """Whether one normalised journal name abbreviates the other word by word, as journal
     abbreviations do ("nat rev drug discov" of "nature reviews drug discovery")."""
@@ -106,8 +109,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
     bib = ctx.config.rel(ctx.config.bibliography)
     for key, src in ctx.project.sources.items():
         entry = ctx.project.entries[key]
-        found = stated(src.raw, ctx.project.store)
-        found.update({f: v for f, v in src.meta.items() if f in META_FIELDS and v})
+        found = said_by(src, ctx.project.store)
         for field, value in found.items():
             mine = entry.fields.get(field)
             if field == "journal":
