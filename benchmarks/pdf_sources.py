@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import (  # noqa: E402 - the sibling benchmark's project builder
+from run import (
     ENV,
     PYPROJECT,
     REPO,

@@ -38,7 +38,7 @@ def validate(log: dict) -> None:
 
 
 @pytest.fixture
-def flagged(seeded):  # noqa: ANN001, ANN201 - conftest's Project
+def flagged(seeded):
     seeded.write("manuscript/01-intro.md", f"# Introduction\n\n{CLEAN}\n\n{WRONG}\n")
     return seeded
 
@@ -51,7 +51,7 @@ def test_sarif_schema_is_the_oasis_one() -> None:
 # ---------------------------------------------------------------------------------- github
 
 
-def test_github_annotations_from_the_cli(flagged) -> None:  # noqa: ANN001
+def test_github_annotations_from_the_cli(flagged) -> None:
     r = flagged.check("--format", "github", "--select", "GL2,GL3,GL103")
     assert r.code == 1, r.err
     lines = r.out.splitlines()
@@ -98,7 +98,7 @@ def test_github_paths_are_relative_to_the_checkout(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------------- sarif
 
 
-def test_sarif_from_the_cli_validates(flagged) -> None:  # noqa: ANN001
+def test_sarif_from_the_cli_validates(flagged) -> None:
     r = flagged.check("--format", "sarif")
     assert r.code == 1, r.err
     log = json.loads(r.out)
@@ -167,7 +167,7 @@ def test_sarif_keeps_odd_messages_and_unicode() -> None:
     assert res["locations"][0]["physicalLocation"]["region"]["endColumn"] == 2  # never empty
 
 
-def test_clean_manuscript_gives_empty_outputs(seeded) -> None:  # noqa: ANN001
+def test_clean_manuscript_gives_empty_outputs(seeded) -> None:
     seeded.write("manuscript/01-intro.md", f"# Introduction\n\n{CLEAN}\n")
     r = seeded.check("--format", "github", "--select", "GL2,GL3")
     assert (r.code, r.out) == (0, "")

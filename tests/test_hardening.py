@@ -93,7 +93,7 @@ def run(root: Path, *args: str, seconds: float = HANG_SECONDS) -> Result:
             return run_cli(list(args), root)
     except (Hang, KeyboardInterrupt):
         raise
-    except BaseException as exc:  # noqa: BLE001 - every escape is a failure to report
+    except BaseException as exc:
         return Result(-1, "", f"Traceback (in-process): {type(exc).__name__}: {exc}")
 
 

@@ -17,7 +17,7 @@ PBDE = JATS / "ehp-116-1694.nxml"
 ALL = sorted(JATS.glob("*.nxml"))
 
 
-def _read(path: Path):  # noqa: ANN202
+def _read(path: Path):
     return read(path.read_bytes(), path, path.name)
 
 

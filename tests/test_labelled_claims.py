@@ -31,11 +31,11 @@ MECHANISMS = evaluate.CLAIM_CODES
 
 
 @pytest.fixture(scope="module")
-def report():  # noqa: ANN201 - evaluate.Report
+def report():
     return evaluate.evaluate()
 
 
-def _listing(outcomes: list) -> str:  # noqa: ANN001
+def _listing(outcomes: list) -> str:
     return "\n".join(evaluate._describe(o) for o in outcomes)
 
 
@@ -56,7 +56,7 @@ def test_the_set_is_large_balanced_and_well_formed() -> None:
         assert n >= 5, f"only {n} unsupported cases for {code}"
 
 
-def test_every_unsupported_case_is_caught(report) -> None:  # noqa: ANN001
+def test_every_unsupported_case_is_caught(report) -> None:
     """Recall is 1.0 but for the cases marked `known_miss` (each says why); a known miss
     that starts being caught must lose its mark, so the list only ever shrinks."""
     missed = {o.case.id for o in report.misses}
@@ -67,11 +67,11 @@ def test_every_unsupported_case_is_caught(report) -> None:  # noqa: ANN001
     assert known <= missed, f"caught now, remove known_miss: {sorted(known - missed)}"
 
 
-def test_no_supported_case_is_flagged(report) -> None:  # noqa: ANN001
+def test_no_supported_case_is_flagged(report) -> None:
     assert report.overall.fp == 0, f"false positives:\n{_listing(report.false_positives)}"
 
 
-def test_the_expected_code_fires(report) -> None:  # noqa: ANN001
+def test_the_expected_code_fires(report) -> None:
     wrong = [
         o
         for o in report.outcomes
@@ -81,7 +81,7 @@ def test_the_expected_code_fires(report) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("code", MECHANISMS)
-def test_recall_per_mechanism(report, code: str) -> None:  # noqa: ANN001
+def test_recall_per_mechanism(report, code: str) -> None:
     m = report.mechanisms[code]
     missed = [
         o
@@ -91,7 +91,7 @@ def test_recall_per_mechanism(report, code: str) -> None:  # noqa: ANN001
     assert not missed, f"{code}: {m.by_code}/{m.cases}\n{_listing(missed)}"
 
 
-def test_report_prints_precision_and_recall(report) -> None:  # noqa: ANN001
+def test_report_prints_precision_and_recall(report) -> None:
     text = evaluate.format_report(report)
     assert "precision" in text and "recall" in text
     for code in MECHANISMS:

@@ -294,7 +294,7 @@ def labelled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str],
 
 @PROPERTY
 @given(st.lists(mutations(), min_size=1, max_size=7))
-def test_rewritten_numbers_keep_the_verdict_of_plain_ascii(labelled, muts: list) -> None:  # noqa: ANN001
+def test_rewritten_numbers_keep_the_verdict_of_plain_ascii(labelled, muts: list) -> None:
     root, lines, base = labelled
     new = [rewrite(ln, muts) if ln and not ln.startswith("#") else ln for ln in lines]
     (root / CASES).write_text("\n".join(new), encoding="utf-8")

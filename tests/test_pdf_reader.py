@@ -23,7 +23,7 @@ REGISTER = PDFS / "federal-register-2020-17221.pdf"
 LOCKED = PDFS / "password-example.pdf"
 
 
-def _read(path: Path):  # noqa: ANN202
+def _read(path: Path):
     return read(path.read_bytes(), path, path.name)
 
 

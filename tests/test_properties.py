@@ -127,7 +127,7 @@ def check(root: Path, *args: str) -> Result:
             return run_cli(["check", *args], root)
     except (Hang, KeyboardInterrupt):
         raise
-    except BaseException as exc:  # noqa: BLE001 - report every escape as a traceback
+    except BaseException as exc:
         return Result(-1, "", f"Traceback (in-process): {type(exc).__name__}: {exc}")
 
 

@@ -50,7 +50,7 @@ class Node:
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
-    def iter(self):  # noqa: ANN201 - generator of Node
+    def iter(self):
         yield self
         for c in self.children:
             if isinstance(c, Node):
@@ -113,7 +113,7 @@ def squash(text: str) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
-def flagship_config():  # noqa: ANN201 - Config
+def flagship_config():
     """The repository's own project, read without its cache: tests never share it."""
     config = load_config(ROOT)
     config.cache = False
@@ -300,7 +300,7 @@ See the discussion [@nosuchkey]. TODO write more.
 """
 
 
-def report(seeded, *args: str) -> tuple[Node, str]:  # noqa: ANN001 - conftest Project
+def report(seeded, *args: str) -> tuple[Node, str]:
     out = seeded.root / "out" / "evidence.html"
     r = run_cli(["report", "-o", str(out), *args], seeded.root)
     assert r.code == 0, r.err
@@ -308,7 +308,7 @@ def report(seeded, *args: str) -> tuple[Node, str]:  # noqa: ANN001 - conftest P
     return parse(page), page
 
 
-def test_flagged_claim_shows_rule_message_and_comes_first_on_request(seeded) -> None:  # noqa: ANN001
+def test_flagged_claim_shows_rule_message_and_comes_first_on_request(seeded) -> None:
     seeded.write("manuscript/01-intro.md", FLAGGED_MANUSCRIPT)
     dom, _ = report(seeded)
     arts = claim_articles(dom)
@@ -333,7 +333,7 @@ def test_flagged_claim_shows_rule_message_and_comes_first_on_request(seeded) -> 
     assert [a.attrs["id"] for a in arts[1:]] == ["claim-1", "claim-3"]
 
 
-def test_findings_outside_claims_and_superseded_statements(seeded) -> None:  # noqa: ANN001
+def test_findings_outside_claims_and_superseded_statements(seeded) -> None:
     seeded.write("manuscript/01-intro.md", FLAGGED_MANUSCRIPT)
     dom, _ = report(seeded)
     other = dom.find("section", id="other")
@@ -347,7 +347,7 @@ def test_findings_outside_claims_and_superseded_statements(seeded) -> None:  # n
     assert int(dom.find("dd", data_count="other").text()) == len(other.find_all("tr")) - 1
 
 
-def test_manuscript_text_is_escaped(seeded) -> None:  # noqa: ANN001
+def test_manuscript_text_is_escaped(seeded) -> None:
     seeded.write("manuscript/01-intro.md", FLAGGED_MANUSCRIPT)
     dom, page = report(seeded)
     assert not dom.find_all("script")
@@ -356,7 +356,7 @@ def test_manuscript_text_is_escaped(seeded) -> None:  # noqa: ANN001
     assert "Hostile &lt;script&gt;alert(1)&lt;/script&gt; title &amp; co" in page
 
 
-def test_write_errors_are_one_line_and_leave_nothing_behind(seeded) -> None:  # noqa: ANN001
+def test_write_errors_are_one_line_and_leave_nothing_behind(seeded) -> None:
     seeded.write("manuscript/01-intro.md", FLAGGED_MANUSCRIPT)
     out = seeded.root / "out" / "evidence.html"
     assert run_cli(["report", "-o", str(out)], seeded.root).code == 0
@@ -378,7 +378,7 @@ def test_write_errors_are_one_line_and_leave_nothing_behind(seeded) -> None:  # 
     assert sorted(p.name for p in out.parent.iterdir()) == ["evidence.html"]
 
 
-def test_default_destination_is_the_build_folder(seeded) -> None:  # noqa: ANN001
+def test_default_destination_is_the_build_folder(seeded) -> None:
     seeded.write("manuscript/01-intro.md", FLAGGED_MANUSCRIPT)
     r = run_cli(["report"], seeded.root)
     assert r.code == 0, r.err

@@ -23,26 +23,26 @@ CLEAN = "Ketamine is an NMDA receptor antagonist [@sanacora2008]."
 SELECT = ("--select", "GL0,GL2,GL3")
 
 
-def found(project, *args: str) -> list[tuple[str, int, str]]:  # noqa: ANN001 - conftest Project
+def found(project, *args: str) -> list[tuple[str, int, str]]:
     """(file name, line, code) of every diagnostic, via --format json."""
     r = project.check("--format", "json", *args)
     assert r.code in (0, 1), r.err
     return [(Path(d["path"]).name, d["line"], d["code"]) for d in json.loads(r.out)]
 
 
-def write(project, text: str, name: str = "01-intro.md") -> None:  # noqa: ANN001
+def write(project, text: str, name: str = "01-intro.md") -> None:
     project.write(f"manuscript/{name}", "# Introduction\n\n" + textwrap.dedent(text).lstrip("\n"))
 
 
 # ------------------------------------------------------------------- what each form covers
 
 
-def test_unsuppressed_baseline(seeded) -> None:  # noqa: ANN001
+def test_unsuppressed_baseline(seeded) -> None:
     write(seeded, f"{WRONG}\n")
     assert found(seeded, *SELECT) == [("01-intro.md", 3, "GL201"), ("01-intro.md", 3, "GL301")]
 
 
-def test_disable_next_line_covers_its_codes_on_the_next_line_only(seeded) -> None:  # noqa: ANN001
+def test_disable_next_line_covers_its_codes_on_the_next_line_only(seeded) -> None:
     write(
         seeded,
         f"""
@@ -59,17 +59,17 @@ def test_disable_next_line_covers_its_codes_on_the_next_line_only(seeded) -> Non
     ]
 
 
-def test_disable_next_line_skips_blank_lines(seeded) -> None:  # noqa: ANN001
+def test_disable_next_line_skips_blank_lines(seeded) -> None:
     write(seeded, f"<!-- glutlint: disable-next-line GL201 GL301 -->\n\n\n{WRONG}\n")
     assert found(seeded, *SELECT) == []
 
 
-def test_disable_next_line_without_codes_covers_every_code(seeded) -> None:  # noqa: ANN001
+def test_disable_next_line_without_codes_covers_every_code(seeded) -> None:
     write(seeded, f"<!-- glutlint: disable-next-line -->\n{WRONG}\n{AGENT}\n")
     assert found(seeded, *SELECT) == [("01-intro.md", 5, "GL202")]
 
 
-def test_disable_line_covers_its_own_line(seeded) -> None:  # noqa: ANN001
+def test_disable_line_covers_its_own_line(seeded) -> None:
     write(
         seeded,
         f"""
@@ -80,7 +80,7 @@ def test_disable_line_covers_its_own_line(seeded) -> None:  # noqa: ANN001
     assert found(seeded, *SELECT) == [("01-intro.md", 4, "GL201"), ("01-intro.md", 4, "GL301")]
 
 
-def test_disable_enable_block(seeded) -> None:  # noqa: ANN001
+def test_disable_enable_block(seeded) -> None:
     write(
         seeded,
         f"""
@@ -107,7 +107,7 @@ def test_disable_enable_block(seeded) -> None:  # noqa: ANN001
     ]
 
 
-def test_enable_with_codes_ends_only_those(seeded) -> None:  # noqa: ANN001
+def test_enable_with_codes_ends_only_those(seeded) -> None:
     write(
         seeded,
         f"""
@@ -121,13 +121,13 @@ def test_enable_with_codes_ends_only_those(seeded) -> None:  # noqa: ANN001
     assert found(seeded, *SELECT) == [("01-intro.md", 7, "GL301")]
 
 
-def test_bare_disable_runs_to_the_end_of_its_file_only(seeded) -> None:  # noqa: ANN001
+def test_bare_disable_runs_to_the_end_of_its_file_only(seeded) -> None:
     write(seeded, f"<!-- glutlint: disable -->\n\n{WRONG}\n\n{AGENT}\n")
     seeded.write("manuscript/02-more.md", f"# More\n\n{WRONG}\n")
     assert found(seeded, *SELECT) == [("02-more.md", 3, "GL201"), ("02-more.md", 3, "GL301")]
 
 
-def test_multiline_comment_covers_the_line_after_it(seeded) -> None:  # noqa: ANN001
+def test_multiline_comment_covers_the_line_after_it(seeded) -> None:
     write(
         seeded,
         f"""
@@ -143,7 +143,7 @@ def test_multiline_comment_covers_the_line_after_it(seeded) -> None:  # noqa: AN
 # ------------------------------------------------------------------------ unused and bad
 
 
-def test_unused_suppression_is_a_gl001_warning(seeded) -> None:  # noqa: ANN001
+def test_unused_suppression_is_a_gl001_warning(seeded) -> None:
     write(seeded, f"<!-- glutlint: disable-next-line GL201 -->\n{CLEAN}\n")
     r = seeded.check(*SELECT)
     assert r.code == 0, r.out + r.err  # a warning only
@@ -152,7 +152,7 @@ def test_unused_suppression_is_a_gl001_warning(seeded) -> None:  # noqa: ANN001
     assert found(seeded, *SELECT, "--ignore", "GL001") == []
 
 
-def test_suppressing_the_wrong_code_is_unused_and_hides_nothing(seeded) -> None:  # noqa: ANN001
+def test_suppressing_the_wrong_code_is_unused_and_hides_nothing(seeded) -> None:
     write(seeded, f"<!-- glutlint: disable-next-line GL202 -->\n{WRONG}\n")
     r = seeded.check(*SELECT)
     assert r.code == 1
@@ -163,7 +163,7 @@ def test_suppressing_the_wrong_code_is_unused_and_hides_nothing(seeded) -> None:
     ]
 
 
-def test_every_unused_form_is_reported_but_enable_never_is(seeded) -> None:  # noqa: ANN001
+def test_every_unused_form_is_reported_but_enable_never_is(seeded) -> None:
     write(
         seeded,
         f"""
@@ -179,7 +179,7 @@ def test_every_unused_form_is_reported_but_enable_never_is(seeded) -> None:  # n
     assert found(seeded, *SELECT) == [("01-intro.md", 3, "GL001"), ("01-intro.md", 5, "GL001")]
 
 
-def test_malformed_comment_is_an_input_error(seeded) -> None:  # noqa: ANN001
+def test_malformed_comment_is_an_input_error(seeded) -> None:
     write(seeded, f"<!-- glutlint: disable-next-lines GL201 -->\n{WRONG}\n")
     r = seeded.check()
     assert r.code == 2
@@ -192,7 +192,7 @@ def test_malformed_comment_is_an_input_error(seeded) -> None:  # noqa: ANN001
 # --------------------------------------------------------------- selection and exit status
 
 
-def test_select_and_ignore_on_the_command_line(seeded) -> None:  # noqa: ANN001
+def test_select_and_ignore_on_the_command_line(seeded) -> None:
     write(seeded, f"{WRONG}\n\n{AGENT}\n")
     assert {c for *_, c in found(seeded, "--select", "GL2")} == {"GL201", "GL202"}
     assert {c for *_, c in found(seeded, "--select", "gl201,GL301")} == {"GL201", "GL301"}
@@ -203,7 +203,7 @@ def test_select_and_ignore_on_the_command_line(seeded) -> None:  # noqa: ANN001
     assert r.code == 2 and "unknown rule code or prefix 'GL999'" in r.err
 
 
-def test_select_and_ignore_in_the_configuration(seeded) -> None:  # noqa: ANN001
+def test_select_and_ignore_in_the_configuration(seeded) -> None:
     write(seeded, f"{WRONG}\n\n{AGENT}\n")
     pyproject = seeded.root / "pyproject.toml"
     pyproject.write_text(
@@ -217,7 +217,7 @@ def test_select_and_ignore_in_the_configuration(seeded) -> None:  # noqa: ANN001
     assert {c for *_, c in found(seeded, "--select", "GL3", "--ignore", "")} == {"GL301"}
 
 
-def test_exit_zero_keeps_the_report(seeded) -> None:  # noqa: ANN001
+def test_exit_zero_keeps_the_report(seeded) -> None:
     write(seeded, f"{WRONG}\n")
     failing = seeded.check(*SELECT)
     r = seeded.check(*SELECT, "--exit-zero")
@@ -225,7 +225,7 @@ def test_exit_zero_keeps_the_report(seeded) -> None:  # noqa: ANN001
     assert r.out == failing.out and "GL201" in r.out
 
 
-def test_statistics_counts_what_survives_suppression(seeded) -> None:  # noqa: ANN001
+def test_statistics_counts_what_survives_suppression(seeded) -> None:
     write(
         seeded,
         f"""

@@ -27,7 +27,7 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def _module(name: str):  # noqa: ANN202 - a module object
+def _module(name: str):
     return importlib.import_module(f"glutlint.commands.{name}")
 
 

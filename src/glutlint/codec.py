@@ -173,7 +173,7 @@ def _hint(cls: type, f: dataclasses.Field) -> object:
     fields: another may name a type imported for type checkers alone)."""
     if not isinstance(f.type, str):
         return f.type
-    return eval(f.type, vars(sys.modules[cls.__module__]))  # noqa: S307 - our own annotation
+    return eval(f.type, vars(sys.modules[cls.__module__]))
 
 
 def _dataclass(cls: type) -> Decoder:

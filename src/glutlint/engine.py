@@ -110,7 +110,7 @@ def _suppress(
     return kept
 
 
-def _covering(doc: Document, diag: Diagnostic):  # noqa: ANN202 - Suppression | None
+def _covering(doc: Document, diag: Diagnostic):
     lines = doc.text.split("\n")
     active: dict[str, object] = {}
     for s in sorted(doc.suppressions, key=lambda s: (s.line, s.column)):

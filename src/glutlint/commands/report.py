@@ -36,7 +36,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
 
 
-def destination(config, override: str | None) -> Path:  # noqa: ANN001 - Config
+def destination(config, override: str | None) -> Path:
     """-o FILE (relative to the working folder), else the build folder's evidence.html."""
     if override:
         dest = Path(override).expanduser().resolve()

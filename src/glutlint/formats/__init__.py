@@ -7,5 +7,5 @@ import importlib
 FORMATS = ("text", "json", "github", "sarif")
 
 
-def render(name: str, diagnostics: list, **kw: object) -> str:  # noqa: ANN001
+def render(name: str, diagnostics: list, **kw: object) -> str:
     return importlib.import_module(f"glutlint.formats.{name}").render(diagnostics, **kw)

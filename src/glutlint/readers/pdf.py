@@ -164,7 +164,7 @@ def _reading_order(rects: list[_Rect], width: float) -> list[list[_Rect]]:
     return ordered
 
 
-def _open(data: bytes, shown: str):  # noqa: ANN202 - pypdfium2's document type
+def _open(data: bytes, shown: str):
     import pypdfium2 as pdfium
 
     try:
@@ -257,11 +257,11 @@ def _furniture(edges: list[tuple[int, list[str]]], pages: int) -> list[Furniture
     return out
 
 
-def _meta(doc, lines: list[str]) -> dict[str, str]:  # noqa: ANN001
+def _meta(doc, lines: list[str]) -> dict[str, str]:
     meta: dict[str, str] = {}
     try:
         info = doc.get_metadata_dict(skip_empty=True)
-    except Exception:  # noqa: BLE001 - metadata is optional, a broken dictionary is no error
+    except Exception:
         info = {}
     title = str(info.get("Title", "")).strip()
     if title:

@@ -25,7 +25,7 @@ NAME = "unknown-key"
 SEVERITY = ERROR
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     keys = list(ctx.project.entries)
     for doc in ctx.documents:
         for cite in doc.cites:

@@ -40,7 +40,7 @@ DEFAULT: dict[str, object] = {
 }
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     for claim in ctx.claims:
         s = claim.sentence
         for start, end, said in claim.uncited if claim.needs_citation else ():

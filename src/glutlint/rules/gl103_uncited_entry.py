@@ -24,7 +24,7 @@ SEVERITY = WARNING
 NEEDS_FULL_MANUSCRIPT = True
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     cited = {c.key for d in ctx.documents for c in d.cites}
     nocite = ctx.documents[0].metadata.get("nocite", "") if ctx.documents else ""
     if "@*" in str(nocite):

@@ -23,7 +23,7 @@ NAME = "no-source-text"
 SEVERITY = WARNING
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     cited = {c.key for d in ctx.documents for c in d.cites}
     bib = ctx.config.rel(ctx.config.bibliography)
     for key in sorted(cited):

@@ -43,7 +43,7 @@ def carries_text(fmt: str, text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     for doc in ctx.documents:
         for raw in doc.raws:
             if not carries_text(raw.fmt, raw.text):

@@ -39,7 +39,7 @@ NAME = "value-not-in-source"
 SEVERITY = ERROR
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     for verdict in ctx.verdicts:
         s = verdict.claim.sentence
         keys = ", ".join(verdict.claim.keys)

@@ -34,7 +34,7 @@ NAME = "value-about-something-else"
 SEVERITY = ERROR
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     for verdict in ctx.verdicts:
         s = verdict.claim.sentence
         for v in verdict.values:

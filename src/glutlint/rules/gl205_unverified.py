@@ -36,7 +36,7 @@ NAME = "unverified"
 SEVERITY = WARNING
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     sources = ctx.project.sources
     for verdict in ctx.verdicts:
         partial = ctx.partial_sources(verdict.claim)

@@ -34,7 +34,7 @@ SEVERITY = ERROR
 YEAR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     ledger, lexicon = ctx.project.ledger, ctx.project.lexicon
     if not any(f.year for f in ledger.facts):
         return

@@ -33,7 +33,7 @@ NAME = "outdated-claim"
 SEVERITY = ERROR
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     ledger, lexicon = ctx.project.ledger, ctx.project.lexicon
     if not any(f.statement for f in ledger.facts):
         return

@@ -28,7 +28,7 @@ NAME = "stale-support"
 SEVERITY = WARNING
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     p = ctx.project
     lexicon = p.lexicon
     for claim in ctx.claims:

@@ -105,7 +105,7 @@ def abbreviates(short: str, full: str) -> bool:
     return all(y.startswith(x) or x.startswith(y) for x, y in zip(a, b, strict=True))
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     bib = ctx.config.rel(ctx.config.bibliography)
     for key, src in ctx.project.sources.items():
         entry = ctx.project.entries[key]

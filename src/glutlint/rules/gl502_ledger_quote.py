@@ -35,7 +35,7 @@ def find_quote(quote: str, text: str) -> re.Match[str] | None:
     return re.search(pattern, text, re.IGNORECASE)
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     ledger = ctx.project.ledger
     if not ledger.facts:
         return

@@ -44,7 +44,7 @@ def _family(author: str) -> str:
     return author.split(",")[0] if "," in author else (author.split() or [""])[-1]
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     entries = ctx.project.entries
     for doc in ctx.documents:
         for s in doc.sentences:

@@ -31,7 +31,7 @@ DEFAULT: dict[str, object] = {
 NEEDS_FULL_MANUSCRIPT = True
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     if not ctx.documents:
         return
     titles = {heading_title(h).lower() for d in ctx.documents for h in d.headings}

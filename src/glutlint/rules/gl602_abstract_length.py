@@ -29,11 +29,11 @@ DEFAULT: dict[str, object] = {"abstract_words": 250}
 WORD_RE = re.compile(r"[\w\u00c0-\u024f][\w\u00c0-\u024f'’.,/-]*")
 
 
-def count_words(sentences: list) -> int:  # noqa: ANN001
+def count_words(sentences: list) -> int:
     return sum(len(WORD_RE.findall(s.text.replace("*", " ").replace("_", " "))) for s in sentences)
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     limit = int(ctx.options["abstract_words"])
     for doc in ctx.documents:
         sentences = [s for s in doc.sentences if s.block.kind == "abstract"]

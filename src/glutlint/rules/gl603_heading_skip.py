@@ -24,7 +24,7 @@ NAME = "heading-skip"
 SEVERITY = WARNING
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     previous = 0
     for doc in ctx.documents:
         for h in doc.headings:

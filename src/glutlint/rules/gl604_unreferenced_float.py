@@ -27,7 +27,7 @@ NEEDS_FULL_MANUSCRIPT = True
 REF_RE = re.compile(r"\b(Table|Tables|Figure|Figures|Fig\.|Figs\.)\s+(\d+)", re.IGNORECASE)
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     floats: list[tuple[str, int, str, int, int]] = []
     referenced: set[tuple[str, int]] = set()
     tables = figures = 0

@@ -27,7 +27,7 @@ PLACEHOLDER_RE = re.compile(
 )
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     for doc in ctx.documents:
         for b in doc.blocks:
             for m in PLACEHOLDER_RE.finditer(b.masked):

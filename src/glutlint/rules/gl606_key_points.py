@@ -28,7 +28,7 @@ CONF = {"key_points": INT_RANGE}
 DEFAULT: dict[str, object] = {"key_points": [3, 4]}
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     bounds = ctx.options["key_points"]
     if isinstance(bounds, int):
         bounds = [bounds, bounds]

@@ -81,7 +81,7 @@ def shown(w: When) -> str:
     return "-".join(f"{v:02d}" if i else str(v) for i, v in enumerate(w) if v)
 
 
-def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
+def check(ctx) -> Iterator[Finding]:
     if not ctx.full_manuscript:
         return
     front = next((d for d in ctx.documents if d.metadata.get("date") is not None), None)
@@ -137,7 +137,7 @@ def check(ctx) -> Iterator[Finding]:  # noqa: ANN001
         )
 
 
-def _in(sentence, part: str) -> bool:  # noqa: ANN001
+def _in(sentence, part: str) -> bool:
     block = sentence.block
     if part.lower() == "abstract":
         return block.kind == "abstract"
