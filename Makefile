@@ -1,4 +1,4 @@
-# Two commands: `make` (set up, lint, build) and `make test` (set up, ruff, pytest).
+# Two commands: `make` (set up, lint, build) and `make test` (set up, ruff, mypy, pytest).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -27,6 +27,7 @@ PY_DIRS := $(wildcard src tests benchmarks scripts)
 lint: $(STAMP)
 	$(BIN)/ruff format --check $(PY_DIRS)
 	$(BIN)/ruff check $(PY_DIRS)
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest -q

@@ -131,21 +131,22 @@ def _parse(text: str, shown: str) -> list[Entry]:
         if _unbalanced(raw):
             raise InputError(shown, line, f"unbalanced braces in entry {key}")
         raise InputError(shown, line, f"cannot parse entry {key}")
-    for block in library.blocks:
-        raw = getattr(block, "raw", "") or ""
-        if type(block).__name__ == "ImplicitComment" and ("{" in raw or "}" in raw):
-            line = (block.start_line or 0) + 1
-            prev = [e for e in library.entries if e.start_line < (block.start_line or 0)]
+    for item in library.blocks:
+        raw = getattr(item, "raw", "") or ""
+        if type(item).__name__ == "ImplicitComment" and ("{" in raw or "}" in raw):
+            line = (item.start_line or 0) + 1
+            prev = [e for e in library.entries if (e.start_line or 0) < (item.start_line or 0)]
             key = prev[-1].key if prev else "?"
             raise InputError(shown, line, f"unbalanced braces in entry {key}")
     out: list[Entry] = []
     lines = text.splitlines()
     for e in library.entries:
+        start = e.start_line or 0
         if not e.key.strip():
-            raise InputError(shown, e.start_line + 1, "entry without a citation key")
+            raise InputError(shown, start + 1, "entry without a citation key")
         fields = {k.lower(): _clean(str(f.value)) for k, f in e.fields_dict.items()}
-        field_lines = {k: _field_line(lines, e.start_line, k) for k in fields}
-        out.append(Entry(e.key, e.entry_type.lower(), e.start_line + 1, fields, field_lines))
+        field_lines = {k: _field_line(lines, start, k) for k in fields}
+        out.append(Entry(e.key, e.entry_type.lower(), start + 1, fields, field_lines))
     return out
 
 

@@ -47,7 +47,7 @@ def encode(value: object) -> object:
     if isinstance(value, enum.Enum):
         return encode(value.value)
     if dataclasses.is_dataclass(value):
-        return [encode(getattr(value, f.name)) for f in _stored_fields(t)]
+        return [encode(getattr(value, f.name)) for f in _stored_fields(typing.cast(type, t))]
     raise Unstorable(t.__name__)
 
 

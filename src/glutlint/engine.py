@@ -38,7 +38,7 @@ class Context:
     @cached_property
     def exempt_sections(self) -> set[str]:
         names = self.options["non_claim_sections"]
-        return {str(n).lower() for n in names}  # type: ignore[union-attr]
+        return {str(n).lower() for n in names} if isinstance(names, list | tuple) else set()
 
     @cached_property
     def claims(self) -> list[Claim]:

@@ -211,12 +211,12 @@ class _Unit:
 
 def _match_unit(text: str, pos: int, *, hyphen: bool = False) -> _Unit | None:
     """Match a unit starting exactly at pos (no leading whitespace)."""
-    for rx, unit, factor in _TIME_RE:
+    for rx, time_unit, factor in _TIME_RE:
         m = rx.match(text, pos)
         if m:
-            if unit == "year" and text[m.end() : m.end() + 4] in ("-old", "‐old"):
+            if time_unit == "year" and text[m.end() : m.end() + 4] in ("-old", "‐old"):
                 return _Unit("year", "duration", factor, m.end() + 4)
-            return _Unit(unit, "duration", factor, m.end())
+            return _Unit(time_unit, "duration", factor, m.end())
     m = _TIMES.match(text, pos)
     if m:
         f = _FREQ_TAIL.match(text, m.end())
@@ -231,7 +231,8 @@ def _match_unit(text: str, pos: int, *, hyphen: bool = False) -> _Unit | None:
         m = _MULT_SIGN.match(text, pos)
         if m:
             return _Unit("×", "ratio", 1, m.end())
-    for rx, unit, kind in _BASE_RE:
+    for rx, base_unit, kind in _BASE_RE:
+        unit = base_unit
         if hyphen and unit == "%":
             continue
         m = rx.match(text, pos)
@@ -659,7 +660,7 @@ class _Scanner:
         f = _FRACTION_WORDS.match(t, p)
         if f:
             word = f.group("num").lower()
-            num = 1 if word in ("a", "one") else NUMBER_WORDS[word]
+            numerator = 1 if word in ("a", "one") else NUMBER_WORDS[word]
             den_word = f.group("den").lower()
             den = _DENOMINATORS[den_word]
             hyphen = f.group("sep").strip(" \t\n") != ""
@@ -667,8 +668,8 @@ class _Scanner:
             hedged = _hedge_before(t, p)[0] != "="
             compound = _HYPHEN_WORD.match(t, f.end())  # "a half-life", "one-third-scale"
             if (hyphen or plural or hedged or _OF_AFTER.match(t, f.end())) and not compound:
-                if num < den:
-                    self._emit_raw(num / den, None, "fraction", "", 0, p, f.end())
+                if numerator < den:
+                    self._emit_raw(numerator / den, None, "fraction", "", 0, p, f.end())
                 return f.end()
             if word == "a":
                 return f.end()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .patterns import lazy
 
@@ -338,10 +338,10 @@ def _source_end(t: str, i: int, lim: int) -> int | None:
         while j < lim:
             c = t[j]
             if c == "(":
-                k = _balanced(t, j, lim, "(", ")")
-                if k is None:
+                close = _balanced(t, j, lim, "(", ")")
+                if close is None:
                     break
-                j = k
+                j = close
             elif c == "\n":
                 if _blank_line_at(t, j + 1, lim):
                     return None
@@ -446,9 +446,10 @@ class _InlineParser:
         # one parser per chunk start, shared by all, so that memoized results are reused
         self.shared: dict[int, _InlineParser] = {} if shared is None else shared
         self.shared.setdefault(base, self)
-        self.nesting = self.shared[-1].nesting if -1 in self.shared and base != -1 else [0]
+        root = self.shared[-1] if -1 in self.shared and base != -1 else None
+        self.nesting: list[int] = root.nesting if root is not None else [0]
         # work done over all chunks; past the budget the block is read the simple way
-        self.steps = self.shared[-1].steps if -1 in self.shared and base != -1 else [0]
+        self.steps: list[int] = root.steps if root is not None else [0]
         self.budget = _STEPS_PER_CHAR * len(text) + 20_000
 
     def _tick(self, work: int = 1) -> None:
@@ -486,7 +487,7 @@ class _InlineParser:
         key = ("c", start, end, lsp, links)
         if key not in child.memo:
             child.memo[key] = child.inlines(start, end, lsp, links)
-        items, lsp_out = child.memo[key]  # type: ignore[misc]
+        items, lsp_out = cast(tuple[list[_Item], "_Pos | None"], child.memo[key])
         return list(items), lsp_out  # a copy: callers may extend it
 
     def spnl(self, i: int, lim: int) -> int | None:
@@ -1298,9 +1299,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         in_group[gs] += 1
         in_group[min(ge, n)] -= 1
     in_pair = [0] * (n + 2)
-    for o, c in pairs:
+    for o, close in pairs:
         in_pair[o + 1] += 1
-        in_pair[c + 1] -= 1
+        in_pair[close + 1] -= 1
     for k in range(1, n + 1):
         in_group[k] += in_group[k - 1]
         in_pair[k] += in_pair[k - 1]

@@ -168,7 +168,7 @@ class Lexicon:
         if name in self.canonical or name in self.corpus_agents:
             return True
         m = _FOLDED_CODE_RE.fullmatch(name)
-        return bool(m) and m.group(1) in self.code_prefixes
+        return m is not None and m.group(1) in self.code_prefixes
 
     def agents_in(self, text: str, unknown: bool = False) -> list[tuple[int, int, str]]:
         """Agent mentions (start, end, canonical name) in `text`, longest names first: the
@@ -225,9 +225,9 @@ class Lexicon:
             taken.append((m.start(), m.end()))
         if self.stem_aliases:  # "ALB", defined by a source as albendazole's abbreviation
             for m in _WORD_RE.finditer(t):
-                name = self.stem_aliases.get(fold(m.group()))
-                if name and not any(a <= m.start() < b for a, b in taken):
-                    found.append((m.start(), m.end(), name))
+                stem = self.stem_aliases.get(fold(m.group()))
+                if stem and not any(a <= m.start() < b for a, b in taken):
+                    found.append((m.start(), m.end(), stem))
                     taken.append((m.start(), m.end()))
         for m in COMBINATION_RE.finditer(t):  # "X-Y", "X/Y", "X + Y", "X plus Y"
             if any(a < m.end() and m.start() < b for a, b in taken):

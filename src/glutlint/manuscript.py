@@ -397,12 +397,12 @@ def parse_now(path: Path, text: str, shown: str, ast: dict | None = None) -> Doc
         )
     blocks.sort(key=lambda x: x[0])
     section = ""
-    for _start, b in blocks:
-        if b.kind == "heading" and b.level == 1:
-            section = heading_title(b)
-        if b.kind not in ("abstract", "title"):
-            b.section = section
-        doc.blocks.append(b)
+    for _start, block in blocks:
+        if block.kind == "heading" and block.level == 1:
+            section = heading_title(block)
+        if block.kind not in ("abstract", "title"):
+            block.section = section
+        doc.blocks.append(block)
     return doc
 
 

@@ -6,6 +6,7 @@ only the manuscript is parsed again.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,6 +24,10 @@ from .manuscript import Document, parse_all
 from .sidecar import SourceSettings, load_sidecar
 from .sources import SourceText, load_sources
 from .textio import check_regular, read_text
+
+
+def _scan_of(source: SourceText) -> Scan:
+    return scan(source.text)
 
 
 def _jobs() -> int | None:
@@ -96,7 +101,7 @@ class Project:
         def learn() -> LearnedState:
             lex.learn(
                 [
-                    store.value(f"scan-{s.digest}", Scan, lambda s=s: scan(s.text))
+                    store.value(f"scan-{s.digest}", Scan, functools.partial(_scan_of, s))
                     for s in self.sources.values()
                 ]
             )

@@ -24,6 +24,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from .errors import InputError
 
@@ -166,7 +167,7 @@ class _Walk:
             self.inline(x, leaf)
 
     def inline(self, x: dict, leaf: Leaf) -> None:
-        t, c = x.get("t"), x.get("c")
+        t, c = x.get("t"), cast(Any, x.get("c"))
         if t == "Str":
             leaf.words.extend(WORD_RE.findall(c))
         elif (
@@ -260,7 +261,7 @@ class _Walk:
                 self.meta_value(meta[key], kind, f"meta:{key}")
 
     def meta_value(self, v: dict, kind: str, later: str) -> None:
-        t, c = v.get("t"), v.get("c")
+        t, c = v.get("t"), cast(Any, v.get("c"))
         if t == "MetaInlines":
             self.leaf(kind, c, later, 0)
         elif t == "MetaBlocks":
@@ -348,7 +349,7 @@ class _Aligner:
             self.words.append(m.group())
             self.spans.append((m.start(), m.end()))
         self.line = [bisect.bisect_right(line_starts, s) - 1 for s, _ in self.spans]
-        in_yaml = set()
+        in_yaml: set[int] = set()
         for first, last in yaml:
             in_yaml.update(range(first, last + 1))
         self.yaml = [ln in in_yaml for ln in self.line]

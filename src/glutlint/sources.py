@@ -386,12 +386,12 @@ def normalise(raw: str, excluded_lines: Collection[int] = frozenset()) -> tuple[
     excluded = set(excluded_lines)
     lines: list[str | None] = []
     indented: list[bool] = []
-    for no, line in enumerate(split_lines(raw), 1):
+    for no, original in enumerate(split_lines(raw), 1):
         if no in excluded:
             lines.append(None)
             indented.append(False)
             continue
-        folded = fold_chars(line)
+        folded = fold_chars(original)
         indented.append(folded.startswith(" "))
         lines.append(folded.strip())
     vocab = build_vocabulary(lines)

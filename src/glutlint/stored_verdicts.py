@@ -16,7 +16,7 @@ is checked again, so an edited or stale entry costs only time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .cache import key
 from .evidence import AgentCheck, Passage, Status, ValueCheck, Verdict
@@ -94,7 +94,9 @@ def confirmed(
     return out
 
 
-def _passage(p: Passage | None, keys: list[str], project: Project) -> Passage | None | bool:
+def _passage(
+    p: Passage | None, keys: list[str], project: Project
+) -> Passage | None | Literal[False]:
     """`p` rebuilt from the current text of its source; False when it is not there."""
     if p is None:
         return None

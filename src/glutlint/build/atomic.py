@@ -99,8 +99,9 @@ class StagedOutputs:
     def add(self, dest: Path, data: bytes) -> None:
         """Write `data` to the staging folder; `dest` is untouched for now. An OSError names
         `dest`, never the staged file."""
-        staging = self._folder(self.outdir or dest.parent)
-        rel = dest.relative_to(self.outdir) if dest.is_relative_to(self.outdir) else dest.name
+        outdir = self.outdir or dest.parent
+        staging = self._folder(outdir)
+        rel = dest.relative_to(outdir) if dest.is_relative_to(outdir) else dest.name
         staged = staging / "out" / rel
         try:
             staged.parent.mkdir(parents=True, exist_ok=True)

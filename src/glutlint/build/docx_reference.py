@@ -320,7 +320,9 @@ def build_reference_docx(default_docx: bytes, running_title: str | None = None) 
         parts[name] = edit(parts[name].decode("utf-8")).encode("utf-8")
     parts["word/footer1.xml"] = footer_xml().encode("utf-8")
     if with_header:
-        parts["word/header1.xml"] = header_xml(" ".join(running_title.split())).encode("utf-8")
+        parts["word/header1.xml"] = header_xml(" ".join((running_title or "").split())).encode(
+            "utf-8"
+        )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for name in parts:  # pandoc's order first ([Content_Types].xml leads), then ours

@@ -8,13 +8,15 @@ each author to "Name (Affiliation)" and appends a "Keywords:" paragraph to the a
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 
 def _inlines(value: dict | None) -> list[dict]:
     """The inlines of a MetaInlines / MetaString / MetaBlocks / MetaList value."""
     if not value:
         return []
-    t, c = value.get("t"), value.get("c")
+    t = value.get("t")
+    c: Any = value.get("c") or ([] if t != "MetaString" else "")
     if t == "MetaInlines":
         return list(c)
     if t == "MetaString":

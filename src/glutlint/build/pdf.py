@@ -49,7 +49,7 @@ def compile_typst(source: bytes, folder: Path) -> bytes:
     import typst
 
     try:
-        return typst.compile(
+        return typst.compile(  # type: ignore[no-any-return,call-overload]  # typst's stubs list no bytes input
             source,
             root=str(folder),
             format="pdf",

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..config import Config
 from ..textio import check_regular
@@ -107,7 +107,10 @@ def build(config: Config, options: Options, progress: Progress) -> list[Path]:
         else:
             with progress.step("figure", f"{FIGURE_PNG} ({FIGURE_PPI} ppi), SVG, PDF"):
                 events = load_events(config.facts, config.rel(config.facts))
-                look = {"sources": source_names(config), "cutoff": cutoff_of(doc["meta"])}
+                look: dict[str, Any] = {
+                    "sources": source_names(config),
+                    "cutoff": cutoff_of(doc["meta"]),
+                }
                 png = render(events, "png", ppi=FIGURE_PPI, **look)
                 svg = Media(render(events, "svg", **look), ".svg")
                 generated[FIGURE_PNG] = Media(png, ".png")

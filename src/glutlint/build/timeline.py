@@ -163,7 +163,7 @@ def render(
 
     source = resources.files("glutlint").joinpath("data/timeline.typ").read_bytes()
     try:
-        return typst.compile(
+        return typst.compile(  # type: ignore[no-any-return,call-overload]  # typst's stubs list no bytes input
             source,
             format=fmt,
             ppi=ppi if fmt == "png" else None,

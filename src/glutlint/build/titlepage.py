@@ -42,7 +42,8 @@ def word_counts(config: Config) -> WordCounts:
     from ..manuscript import parse
     from ..rules.gl602_abstract_length import count_words
 
-    exempt = {str(s).lower() for s in config.profile.get("non_claim_sections", [])}  # type: ignore[union-attr]
+    names = config.profile.get("non_claim_sections", [])
+    exempt = {str(s).lower() for s in names} if isinstance(names, list | tuple) else set()
     exempt |= {"key points", ""}
     abstract = body = 0
     for path in config.manuscript:

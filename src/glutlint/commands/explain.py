@@ -14,10 +14,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.code:
         for code, rule in REGISTRY.items():
-            summary = rule.__doc__.splitlines()[0].split(": ", 1)[-1]
+            summary = (rule.__doc__ or "").splitlines()[0].split(": ", 1)[-1]
             print(f"{code}  {rule.NAME:<28} {rule.SEVERITY:<8} {summary}")
         return 0
     rule = get(args.code)
     print(f"{rule.CODE} ({rule.NAME}, {rule.SEVERITY})\n")
-    print(rule.__doc__.strip())
+    print((rule.__doc__ or "").strip())
     return 0

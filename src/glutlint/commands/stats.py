@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
             if section not in order:
                 order.append(section)
             words[section] += count_words([s])
-    limit = int(ctx.options["abstract_words"])
+    limit = ctx.options["abstract_words"]
     print(f"abstract: {count_words(abstract)} words (limit {limit})")
     print("words per section:")
     for name in order:

@@ -87,7 +87,7 @@ class SourceIndex:
         by_sentence: dict[tuple[int, int], list[Quantity]] = {}
         for q in source_numbers(text, self.source.store):
             by_sentence.setdefault(self.sentence_of(q.start), []).append(q)
-        out = []
+        out: list[SourceQuantity] = []
         for (a, b), qs in by_sentence.items():
             ctx = contexts(text, a, b, qs, SOURCE_WINDOW)
             out.extend(SourceQuantity(q, (a, b), ctx[i]) for i, q in enumerate(qs))
@@ -234,7 +234,8 @@ class SourceIndex:
         """The first mention only: asking whether a source names something at all should
         not list every mention (a check may ask it of hundreds of uncited sources)."""
         if name in self._name_spans:
-            return (self._name_spans[name] or [None])[0]
+            spans = self._name_spans[name]
+            return spans[0] if spans else None
         if name not in self._first_spans:
 
             def search() -> list[int]:

@@ -323,7 +323,7 @@ def _better_other(
     vocab = vocabulary(lexicon)
     mine_frame = frame() if strong is None else None
     if mine_frame is not None and mine_frame.agents:
-        mine = mine_frame.agents
+        mine = set(mine_frame.agents)
         here = idx.frame(sq.sentence, lexicon, vocab).agents
         if here and not here & mine:
             same = [o for o in others if o[1].frame(o[2].sentence, lexicon, vocab).agents & mine]

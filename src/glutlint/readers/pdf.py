@@ -199,7 +199,7 @@ def read(data: bytes, shown: str) -> Reading:
                 box = textpage.get_rect(i)
                 text = _clean(textpage.get_text_bounded(*box))
                 if text.strip():
-                    rects.append(_Rect(*box, text))
+                    rects.append(_Rect(box[0], box[1], box[2], box[3], text))
             textpage.close()
             page.close()
             on_page = 0
