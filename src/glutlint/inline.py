@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from .patterns import lazy
-
 if TYPE_CHECKING:
     from .cache import Store
 
@@ -51,7 +49,7 @@ class Citation:
 
 _KEY_INTERNAL = frozenset(":.#$%&-+?<>~/")
 _SPACE_TAB = " \t"
-_LATEX_CMD_RE = lazy(r"\\[A-Za-z]+\*?")
+_LATEX_CMD_RE = re.compile(r"\\[A-Za-z]+\*?")
 # URI schemes pandoc autolinks (a subset of its IANA list: other ``<x:y>`` are HTML or text)
 _SCHEMES = (  # noqa: SIM905 - a word list reads best as one string
     "aaa about acap acct afp apt attachment bitcoin blob callto cap chrome cid content "
@@ -62,28 +60,28 @@ _SCHEMES = (  # noqa: SIM905 - a word list reads best as one string
     "skype sms snmp spotify ssh steam svn tag tel telnet tftp tv udp urn vnc webcal ws "
     "wss xmpp z39.50r"
 ).split()
-_AUTOLINK_RE = lazy(
+_AUTOLINK_RE = re.compile(
     r"<(?:(?:" + "|".join(re.escape(x) for x in _SCHEMES) + r"):[^\s<>]*"
     r"|[A-Za-z0-9][\w!#$%&'*+/=?^`{|}~-]*(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
     r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>",
     re.IGNORECASE,
 )
-_HTML_TAG_RE = lazy(
+_HTML_TAG_RE = re.compile(
     r"""</?[A-Za-z][A-Za-z0-9\-:]*
     (?:\s+[A-Za-z_:][\w:.\-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*
     \s*/?>""",
     re.VERBOSE,
 )
-_ATTRS_RE = lazy(
+_ATTRS_RE = re.compile(
     r"""\{[ \t]*\n?[ \t]*
     (?:(?:\#[\w\-:.]+|\.[^\W\d][\w\-:.]*|[^\W\d][\w\-:.]*=(?:"[^"]*"|'[^']*'|[^\s}"']*)|-)
        [ \t]*\n?[ \t]*)*
     \}""",
     re.VERBOSE,
 )
-_RAW_ATTR_RE = lazy(r"\{=[\w-]+\}")
-_FOOTNOTE_REF_RE = lazy(r"\[\^[^\s\]]+\]")
-_ENTITY_RE = lazy(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_RAW_ATTR_RE = re.compile(r"\{=[\w-]+\}")
+_FOOTNOTE_REF_RE = re.compile(r"\[\^[^\s\]]+\]")
+_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def _is_regchar(c: str) -> bool:
@@ -999,15 +997,15 @@ def _group(own: list[_Own], gs: int, ge: int) -> list[_Item]:
 # block-level masking, analysis and the public API
 # ---------------------------------------------------------------------------
 
-_REF_DEF_RE = lazy(
+_REF_DEF_RE = re.compile(
     r"^[ ]{0,3}\[(?![@^])[^\]\n]+\]:[ \t]*(?:\n[ \t]*)?\S[^\n]*"
     r"(?:\n[ \t]+(?:\"[^\n]*\"|'[^\n]*'|\([^\n]*\))[ \t]*(?=\n|$))?",
     re.MULTILINE,
 )
-_FOOTNOTE_DEF_RE = lazy(r"^[ ]{0,3}\[\^[^\s\]]+\]:", re.MULTILINE)
-_HEADING_ATTR_RE = lazy(r"[ \t]+(\{[^{}\n]*\})[ \t]*$")
-_URL_RE = lazy(r"(?<![\w@.])(?:https?://|ftp://|www\.)[^\s<>\[\]\"`]+", re.IGNORECASE)
-_EMAIL_RE = lazy(
+_FOOTNOTE_DEF_RE = re.compile(r"^[ ]{0,3}\[\^[^\s\]]+\]:", re.MULTILINE)
+_HEADING_ATTR_RE = re.compile(r"[ \t]+(\{[^{}\n]*\})[ \t]*$")
+_URL_RE = re.compile(r"(?<![\w@.])(?:https?://|ftp://|www\.)[^\s<>\[\]\"`]+", re.IGNORECASE)
+_EMAIL_RE = re.compile(
     r"(?<![\w.+%-])[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
 )
@@ -1032,8 +1030,10 @@ def _block_spans(text: str) -> list[tuple[int, int]]:
 
 
 _STEPS_PER_CHAR = 60
-_SIMPLE_CITE_RE = lazy(r"(?<![\w.@])(-?)@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
-_SIMPLE_CODE_RE = lazy(r"(`+)(?:(?!\1).)*?\1|<!--.*?-->|<[A-Za-z][^<>\n]*>", re.DOTALL)
+_SIMPLE_CITE_RE = re.compile(
+    r"(?<![\w.@])(-?)@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*[A-Za-z0-9_]|[A-Za-z0-9_])"
+)
+_SIMPLE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)*?\1|<!--.*?-->|<[A-Za-z][^<>\n]*>", re.DOTALL)
 
 
 class _Overrun(Exception):
@@ -1207,8 +1207,8 @@ _NONFINAL = frozenset(
 )
 _OPENING = "([{\"'\u201c\u2018*_"
 _CLOSING = "\"')]}\u201d\u2019*_"
-_INITIAL_RE = lazy(r"(?:[A-Z]\.)+")
-_NAME_RE = lazy(r"[A-Z][a-z]+")
+_INITIAL_RE = re.compile(r"(?:[A-Z]\.)+")
+_NAME_RE = re.compile(r"[A-Z][a-z]+")
 
 
 _TOKEN_REACH = 64

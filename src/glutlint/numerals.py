@@ -23,13 +23,12 @@ is a sorted list of dropped offsets. Folding is idempotent, and ASCII text is re
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
-
-from .patterns import lazy
 
 if TYPE_CHECKING:
     from .quantities import Quantity
@@ -49,14 +48,14 @@ _NUMBER_PUNCT = {
 }
 _AFTER_DIGIT_ONLY = frozenset("\uff05\u066a")
 
-_OTHER_DIGIT_RE = lazy(r"(?![0-9])\d")  # \d: any character of Unicode category Nd
-_PUNCT_RE = lazy("[" + "".join(_NUMBER_PUNCT) + "]")
-_INVISIBLE_RE = lazy(f"(?<=[0-9])[{INVISIBLE}]+(?=[0-9])")
-_GROUPED_RE = lazy(
+_OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # \d: any character of Unicode category Nd
+_PUNCT_RE = re.compile("[" + "".join(_NUMBER_PUNCT) + "]")
+_INVISIBLE_RE = re.compile(f"(?<=[0-9])[{INVISIBLE}]+(?=[0-9])")
+_GROUPED_RE = re.compile(
     rf"(?<![\w.,])[0-9]{{1,3}}(?:[{GROUP_SPACES}][0-9]{{3}})+(?![0-9]|[{GROUP_SPACES}][0-9])"
 )
-_GROUP_SPACE_RE = lazy(f"[{GROUP_SPACES}]")
-_ANYTHING_RE = lazy(  # a character any step above could change
+_GROUP_SPACE_RE = re.compile(f"[{GROUP_SPACES}]")
+_ANYTHING_RE = re.compile(  # a character any step above could change
     "(?![0-9])\\d|[" + "".join(_NUMBER_PUNCT) + INVISIBLE + GROUP_SPACES + "]"
 )
 

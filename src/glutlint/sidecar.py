@@ -7,12 +7,12 @@ furniture (`keep`). Every mistake names its YAML line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
-from .patterns import lazy
 from .readers import Place
 from .source_kinds import KINDS, canonical
 from .textio import read_text
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 _ENTRY_KEYS = ("exclude", "keep", "kind")
 _RANGE_KEYS = ("lines", "pages", "why")
-_RANGE_RE = lazy(r"\s*(\d+)\s*(?:[-\u2013]\s*(\d+)\s*)?")
+_RANGE_RE = re.compile(r"\s*(\d+)\s*(?:[-\u2013]\s*(\d+)\s*)?")
 
 
 @dataclass(frozen=True)

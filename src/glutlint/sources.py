@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .numerals import fold_text as fold_numerals
-from .patterns import lazy
 from .readers import Furniture, Place, Reading
 from .sidecar import SourceSettings, Span
 from .textio import read_bytes
@@ -41,7 +40,7 @@ NORMALISER_VERSION = "2"
 # Decoding
 # --------------------------------------------------------------------------------------------
 
-_NEWLINE_RE = lazy(r"\r\n|\r|\n")
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 
 def split_lines(raw: str) -> list[str]:
@@ -85,16 +84,16 @@ def _char_table() -> dict[int, str | None]:
 
 
 _CHAR_TABLE = _char_table()
-_SPACES_RE = lazy(r"\s+")
+_SPACES_RE = re.compile(r"\s+")
 # "!" standing for a small-capital D in some PDF fonts: "!-isomer", "N-acyl-!-amino acid".
-_BANG_D_RE = lazy(r"(?<!\w)!-(?=\w)")
+_BANG_D_RE = re.compile(r"(?<!\w)!-(?=\w)")
 # Greek letters are often lost in PDF extraction (" -helix", "( -amino"), so they are dropped on
 # both sides of a comparison. Micro (µ) is a unit, kept unless it prefixes a hyphenated name.
 _GREEK_CHAR = "[\u0391-\u03a9\u03b1-\u03c9\u03d0-\u03d6\u03f0-\u03f5]|\u00b5(?=-)"
 _GREEK_NAMES = "alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|mu|sigma|omega"
-_GREEK_RE = lazy(rf"(?:{_GREEK_CHAR}|(?<![^\W\d_])(?i:{_GREEK_NAMES})(?![^\W\d_]))(-?)")
+_GREEK_RE = re.compile(rf"(?:{_GREEK_CHAR}|(?<![^\W\d_])(?i:{_GREEK_NAMES})(?![^\W\d_]))(-?)")
 # A hyphen left alone at the start of a word once its Greek letter was lost.
-_ORPHAN_HYPHEN_RE = lazy(r"(^|[\s(\[{/])\s*-(?=[^\W\d_])")
+_ORPHAN_HYPHEN_RE = re.compile(r"(^|[\s(\[{/])\s*-(?=[^\W\d_])")
 
 
 def _drop_greek(m: re.Match[str]) -> str:
@@ -126,16 +125,18 @@ def normalise_query(s: str) -> str:
 # Citation digits glued to a lowercase word: "results94", "cells2-4", "patients53,55-62".
 # The whole alphabetic part must be lowercase (>= 3 letters), so codes such as IL6, pH7, Ca2+,
 # AB-123, XYZ0001 or Ser831 never match.
-_GLUED_REF_RE = lazy(r"(?<![^\W_])([a-z]{3,})(\d+(?:[,-]\d+)*)(?=[\s.,;:)\]]|$)")
+_GLUED_REF_RE = re.compile(r"(?<![^\W_])([a-z]{3,})(\d+(?:[,-]\d+)*)(?=[\s.,;:)\]]|$)")
 # ... and glued to a closing parenthesis after a word: "(TRIAL*A)7 found".
-_PAREN_REF_RE = lazy(r"(?<=[A-Za-z*]\))\d+(?:[,-]\d+)*(?=[\s.,;:]|$)")
+_PAREN_REF_RE = re.compile(r"(?<=[A-Za-z*]\))\d+(?:[,-]\d+)*(?=[\s.,;:]|$)")
 # Nature-style citation markers: "REF. 13", "REFS 65,81", "(REFS126,127)".
-_REFS_RE = lazy(r"\s*\bREFS?(?![A-Za-z])\.?\s*\d+(?:\s*[,-]\s*\d+)*")
-_EMPTY_PARENS_RE = lazy(r"\s*\(\s*\)")
+_REFS_RE = re.compile(r"\s*\bREFS?(?![A-Za-z])\.?\s*\d+(?:\s*[,-]\s*\d+)*")
+_EMPTY_PARENS_RE = re.compile(r"\s*\(\s*\)")
 # A word of >= 3 letters, not all lowercase, with digits glued on: "ABC131", "Brand123" can be
 # citations, "GENE5", "mRec2" are names. Told apart by `_glued_to_names`.
-_NAME_REF_RE = lazy(r"(?<![^\W_])([A-Za-z]*[A-Z][A-Za-z]*)((\d+)(?:[,-]\d+)*)(?=[\s.,;:)\]]|$)")
-_CODE_RE = lazy(r"(?<![^\W_])[^\W\d_]+\d+")
+_NAME_REF_RE = re.compile(
+    r"(?<![^\W_])([A-Za-z]*[A-Z][A-Za-z]*)((\d+)(?:[,-]\d+)*)(?=[\s.,;:)\]]|$)"
+)
+_CODE_RE = re.compile(r"(?<![^\W_])[^\W\d_]+\d+")
 #: How far (in citations) and how close (in number) a glued number must be to the document's
 #: own citation sequence to count as a citation.
 CITATION_WINDOW = 3
@@ -200,12 +201,12 @@ def _strip_refs(line: str, spans: Sequence[tuple[int, int]] = ()) -> str:
 # Document vocabulary and end-of-line hyphenation
 # --------------------------------------------------------------------------------------------
 
-_WORD_RE = lazy(r"[^\W\d_]+")
-_COMPOUND_RE = lazy(r"[^\W\d_]+(?:-[^\W\d_]+)+")
-_HYPHEN_END_RE = lazy(r"([^\W_]+)-$")
-_LETTER_HYPHEN_END_RE = lazy(r"[^\W\d_]-$")
-_SENTENCE_END_RE = lazy(r"[.!?:;][\"')\]]*$")
-_BULLET_RE = lazy(r"[\u2022\u00b7\u25aa\u25e6\u2023*-](\s|$)")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_COMPOUND_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+_HYPHEN_END_RE = re.compile(r"([^\W_]+)-$")
+_LETTER_HYPHEN_END_RE = re.compile(r"[^\W\d_]-$")
+_SENTENCE_END_RE = re.compile(r"[.!?:;][\"')\]]*$")
+_BULLET_RE = re.compile(r"[\u2022\u00b7\u25aa\u25e6\u2023*-](\s|$)")
 
 
 def _word_set(words: str) -> frozenset[str]:
