@@ -186,3 +186,15 @@ def test_check_against_a_pdf_source_points_at_page_and_line(tmp_path: Path) -> N
     lines = [x for x in r.stdout.splitlines() if "GL201" in x]
     assert len(lines) == 1 and lines[0].startswith("ms.md:5:"), r.stdout
     assert "91% not in doe2020" in lines[0] and "(doc.pdf:p1:" in lines[0], lines[0]
+
+
+def test_a_doi_cut_by_a_line_break_is_read_whole(tmp_path: Path) -> None:
+    body = "#block(width: 4.1cm)[doi: 10.1371/journal.pntd.#linebreak()0002065]\n\n"
+    r = _read(_typeset(tmp_path, body + _paragraphs(4), columns=1))
+    i = r.lines.index("doi: 10.1371/journal.pntd.")
+    assert r.lines[i + 1] == "0002065"  # two lines on the page, one DOI
+    assert r.meta["doi"] == "10.1371/journal.pntd.0002065"
+    from glutlint.readers.pdf import _DOI_RE
+
+    m = _DOI_RE.search("https://doi.org/10.1186/1471-2180-11-174.\nMore text")
+    assert m is not None and m.group(1) == "10.1186/1471-2180-11-174."

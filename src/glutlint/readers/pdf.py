@@ -40,7 +40,11 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PAGE_NUMBER_RE = re.compile(
     r"^(?:page\s+)?(?:\d{1,6}|[ivxlc]{1,6})(?:\s*(?:of|/)\s*\d{1,6})?$", re.IGNORECASE
 )
-_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)\]])")
+#: A DOI, also when a line break cut it after a "/", "-" or "_" (no DOI ends in one), or after
+#: a "." that a digit or a lowercase letter follows (a sentence goes on with a capital).
+_DOI_RE = re.compile(
+    r"\b(10\.\d{4,9}/(?:[^\s\"<>]|(?<=[/_-])\n(?=[^\s\"<>])|(?<=\.)\n(?=[0-9a-z]))+)"
+)
 
 
 @dataclass
@@ -266,8 +270,8 @@ def _meta(doc, lines: list[str]) -> dict[str, str]:
     title = str(info.get("Title", "")).strip()
     if title:
         meta["title"] = title
-    first_page = " ".join(lines[:200])
+    first_page = "\n".join(lines[:200])
     m = _DOI_RE.search(first_page)
     if m:
-        meta["doi"] = m.group(1)
+        meta["doi"] = m.group(1).replace("\n", "").rstrip(".,;)]")
     return meta
