@@ -302,6 +302,8 @@ class Lexicon:
                 elif len(long) >= 5 and long.isalpha() and long.islower():
                     self.defined.update({fold(a): fold(long) for a in aliases if a.isupper()})
             words.update(found.words)
+            for name in found.called:  # named a drug by a source: a claim must find it too
+                self.stem_aliases.setdefault(fold(name), fold(name))
         self.corpus_agents.update(self.drug_words(sorted(words)))
         self._forget()
 
@@ -326,12 +328,36 @@ class Scan:
 
     pairs: list[tuple[str, list[str]]]
     words: list[str]
+    #: names the text calls a drug ("the drug X", "X, an antiviral agent")
+    called: list[str] = field(default_factory=list)
 
 
 def scan(text: str) -> Scan:
     """The `Scan` of a text."""
     words = sorted({w for w in DRUG_WORD_RE.findall(text) if not w.endswith("-")})
-    return Scan(alias_candidates(text), words)
+    return Scan(alias_candidates(text), words, called_drugs(text))
+
+
+#: "the drug X", "the agent X" ... and "X, a/an [...] drug/agent/inhibitor/..." in general
+#: English: what a text calls a drug. Only lowercase single words are taken.
+_CALLED_BEFORE_RE = re.compile(
+    r"\b(?:the|a|an)\s+(?:\w+\s+)?(?:drug|agent|compound|medication|medicine)\s+([a-z]{5,})\b"
+)
+_CALLED_AFTER_RE = re.compile(
+    r"\b([a-z]{5,}),\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:drug|agent|compound|medication|medicine|inhibitor|antagonist|agonist)s?\b"
+)
+#: English word endings that no drug name has (they end nouns and verbs of ordinary prose).
+_NOT_A_NAME = (
+    "tion", "sion", "ment", "ness", "ity", "ing", "ed", "ous", "ive", "al", "ance", "ence",
+    "ship", "ies", "ers", "ist", "ism", "ary", "ory", "ful", "less", "able", "ible", "ly",
+)  # fmt: skip
+
+
+def called_drugs(text: str) -> list[str]:
+    """Single lowercase words the text calls a drug, agent or compound."""
+    found = {m.group(1) for rx in (_CALLED_BEFORE_RE, _CALLED_AFTER_RE) for m in rx.finditer(text)}
+    return sorted(w for w in found if not w.endswith(_NOT_A_NAME))
 
 
 DRUG_WORD_RE = re.compile(r"\b[a-z][a-z-]{5,}\b")
