@@ -491,3 +491,34 @@ def test_chromium_renders_the_report_from_a_file_url(
     assert background_share < 0.95, f"{background_share:.0%} of the screenshot is one colour"
     inked = sum(1 for row in rows if len(set(row[i : i + 3] for i in range(0, len(row), 3))) > 1)
     assert inked > height // 4, "too few rows carry anything but background"
+
+
+HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "{{ 7*7 }}", "{% raw %}"]
+
+
+def test_hostile_text_is_escaped_and_template_syntax_is_not_run(tmp_path: Path) -> None:
+    """Text from the manuscript, the bibliography and a source reaches the page as text: the
+    template escapes it, and template syntax in it is shown, never evaluated."""
+    bad = " ".join(HOSTILE)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.glutlint]\nmanuscript = "ms.md"\nbibliography = "refs.bib"\n'
+        "[tool.glutlint.profile]\nrequired_sections = []\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "src.txt").write_text(f"In 2019, 41% responded. {bad}\n", encoding="utf-8")
+    title = bad.replace("{", "\\{").replace("}", "\\}").replace("%", "\\%")
+    (tmp_path / "refs.bib").write_text(
+        f"@article{{k,\n  title = {{{title}}},\n  year = {{2019}},\n  file = {{src.txt}}\n}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "ms.md").write_text(
+        "# Results\n\nIn 2019, 41% responded {{ 7 + 7 }} {% raw %} [@k].\n", encoding="utf-8"
+    )
+    r = run_cli(["report", "--no-cache"], tmp_path)
+    assert r.code in (0, 1), r.err
+    page = (tmp_path / "build" / "evidence.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "<img" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2  # passage and title
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "responded {{ 7 + 7 }} {% raw %}" in text  # the claim, shown as written
+    assert ">14<" not in page and " 14 " not in page and ">49<" not in page

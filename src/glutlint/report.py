@@ -10,7 +10,6 @@ Everything that comes from the manuscript, the bibliography or the sources is es
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +22,8 @@ from .diagnostics import Diagnostic
 from .trail import ClaimRecord, Item, records
 
 if TYPE_CHECKING:
+    import jinja2
+
     from .engine import Context
 
 
@@ -120,11 +121,6 @@ _BAD = {"missing", "misbound"}
 _SUPERSEDED = "; superseded by: "
 
 
-def e(value: object) -> str:
-    """Escape text for element content and quoted attributes."""
-    return html.escape(str(value), quote=True)
-
-
 @cache
 def stylesheet() -> str:
     return resources.files("glutlint").joinpath("data/report.css").read_text(encoding="utf-8")
@@ -189,23 +185,16 @@ def passage_mark(snippet: str, needle: str, ignore_case: bool = False) -> tuple[
     return at, at + len(needle)
 
 
-def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """`text` escaped, with each (start, end, css class) span wrapped in <mark>."""
-    out, pos = [], 0
+def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, str | None]]:
+    """`text` cut at each (start, end, css class) span: (piece, None) outside a mark,
+    (piece, class) inside one ("" for a mark without a class)."""
+    out: list[tuple[str, str | None]] = []
+    pos = 0
     for a, b, cls in spans:
-        out.append(e(text[pos:a]))
-        attr = f' class="{cls}"' if cls else ""
-        out.append(f"<mark{attr}>{e(text[a:b])}</mark>")
+        out += [(text[pos:a], None), (text[a:b], cls)]
         pos = b
-    out.append(e(text[pos:]))
-    return "".join(out)
-
-
-def _badge(verdict: str) -> str:
-    icon, word = VERDICTS.get(verdict, ("", verdict))
-    return (
-        f'<span class="badge {e(verdict)}"><span aria-hidden="true">{icon}</span> {e(word)}</span>'
-    )
+    out.append((text[pos:], None))
+    return [(t, c) for t, c in out if t or c is not None]
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -217,185 +206,93 @@ def _ids(data: ReportData) -> dict[str, str]:
 
 
 def render(data: ReportData, flagged_first: bool = False) -> str:
-    """The whole page as one string: inline CSS, no script, no external resource."""
+    """The whole page as one string: inline CSS, no script, no external resource. Rendered
+    from the package's template `data/report.html.j2` with autoescaping: text from the
+    manuscript, bibliography and sources is escaped by the template, never by hand."""
+    return _environment().get_template("report.html.j2").render(**_page(data, flagged_first))
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("glutlint", "data"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def _page(data: ReportData, flagged_first: bool) -> dict[str, object]:
+    """What the template shows, as plain data."""
+    from markupsafe import Markup
+
     title = data.title or "Manuscript"
     numbered = list(enumerate(data.records, 1))
     if flagged_first:
         numbered.sort(key=lambda nr: nr[1].verdict != "flagged")
     counts = Counter(r.verdict for r in data.records)
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="color-scheme" content="light">',
-        f'<meta name="generator" content="glutlint {e(data.version)}">',
-        f"<title>Evidence report: {e(title)}</title>",
-        f"<style>\n{stylesheet()}</style>",
-        "</head>",
-        "<body>",
-        '<a class="skip-link" href="#main">Skip to main content</a>',
-        '<header class="site-header"><div class="wrap">',
-        '<p class="eyebrow">Evidence report</p>',
-        f"<h1>{e(title)}</h1>",
-        f'<p class="lede">{_plural(len(data.records), "claim")} in '
-        f"{_plural(len(data.files), 'file')}, checked against the text of "
-        f"{_plural(sum(1 for s in data.sources if s.path), 'source')}.</p>",
-        "</div></header>",
-        _nav(data, counts),
-        '<main id="main" tabindex="-1"><div class="wrap">',
-        _summary(data, counts, numbered),
-        _sources(data),
-        _claims(data, numbered, flagged_first),
-        _other(data),
-        "</div></main>",
-        '<footer class="site-footer"><div class="wrap">',
-        f"<p>Written by glutlint {e(data.version)} from "
-        f"{e(', '.join(data.files)) or 'no files'}.</p>",
-        "<p>A claim is verified when every value and named agent in it was found in the text of "
-        "a source it cites. Passages are quoted from the source texts as glutlint reads them "
-        "(repaired line breaks, furniture removed); the file and line point at the original.</p>",
-        "</div></footer>",
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(parts) + "\n"
-
-
-def _nav(data: ReportData, counts: Counter[str]) -> str:
-    links = [
-        ("summary", "Summary", ""),
-        ("sources", "Sources", str(len(data.sources))),
-        ("claims", "Claims", str(len(data.records))),
-        ("other", "Other findings", str(len(data.other))),
-    ]
-    items = "".join(
-        f'<li><a href="#{i}">{label}{f" <span class=n>({n})</span>" if n else ""}</a></li>'
-        for i, label, n in links
-    )
-    return (
-        '<nav class="site-nav" aria-label="Sections"><div class="wrap">'
-        f"<ul>{items}</ul></div></nav>"
-    )
-
-
-def _summary(
-    data: ReportData, counts: Counter[str], numbered: list[tuple[int, ClaimRecord]]
-) -> str:
     cards = [("claims", "Claims", len(data.records), "")]
     for verdict, cls in (("verified", "ok"), ("flagged", "bad"), ("unverified", "unk")):
         n = counts.get(verdict, 0)
         cards.append((verdict, verdict.capitalize(), n, cls if n else ""))
     cards.append(("uncited", "Uncited", counts.get("uncited", 0), ""))
     cards.append(("other", "Other findings", len(data.other), "bad" if data.other else ""))
-    stats = "".join(
-        f'<div class="{cls}"><dt>{_icon(name)}{label}</dt><dd data-count="{name}">{n}</dd></div>'
-        for name, label, n, cls in cards
-    )
-    out = [
-        '<section id="summary" aria-labelledby="summary-h">',
-        '<h2 id="summary-h">Summary</h2>',
-        f'<dl class="stats">{stats}</dl>',
-    ]
     by_code = Counter(d.code for d in data.diagnostics)
-    if by_code:
-        severity = {d.code: d.severity for d in data.diagnostics}
-        rows = "".join(
-            f'<tr><th scope="row"><span class="code">{e(code)}</span></th>'
-            f"<td>{e(data.rules.get(code, ''))}</td>"
-            f'<td><span class="badge {e(severity[code])}">{e(severity[code])}</span></td>'
-            f'<td class="num" data-code="{e(code)}">{n}</td></tr>'
-            for code, n in sorted(by_code.items())
-        )
-        out.append(
-            '<div class="table-wrap"><table id="by-rule"><caption>Findings by rule</caption>'
-            '<thead><tr><th scope="col">Code</th><th scope="col">Rule</th>'
-            '<th scope="col">Severity</th><th scope="col" class="num">Findings</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>"
-        )
-    else:
-        out.append('<p class="intro">No findings: every rule passed.</p>')
-    flagged = [(n, r) for n, r in numbered if r.verdict == "flagged"]
-    flagged.sort(key=lambda nr: nr[0])
-    if flagged:
-        links = "".join(
-            f'<li><a href="#claim-{n}">Claim {n}</a>, <span class="path">{e(r.path)}:{r.line}'
-            f"</span>: {e(', '.join(sorted({d.code for d in r.diagnostics})))}</li>"
-            for n, r in flagged
-        )
-        out.append(f'<p class="intro">Flagged claims:</p><ul class="flag-list">{links}</ul>')
-    out.append("</section>")
-    return "\n".join(out)
-
-
-def _icon(name: str) -> str:
-    icon = VERDICTS.get(name, ("",))[0]
-    return f'<span aria-hidden="true">{icon}</span> ' if icon else ""
-
-
-def _sources(data: ReportData) -> str:
+    severity = {d.code: d.severity for d in data.diagnostics}
+    flagged = sorted((n, r) for n, r in numbered if r.verdict == "flagged")
     ids = _ids(data)
-    rows = []
-    for row in data.sources:
-        who = " ".join(x for x in (row.authors, f"({row.year})" if row.year else "") if x)
-        sub = f'<span class="sub">{e(who)}{": " if who and row.title else ""}{e(row.title)}</span>'
-        kind = e(row.kind) if row.kind else '<span class="sub">not stated</span>'
-        if not row.path:
-            kind = '<span class="sub">no source text</span>'
-        path = f'<span class="path">{e(row.path)}</span>' if row.path else "\u2014"
-        rows.append(
-            f'<tr id="{ids[row.key]}"><th scope="row">{e(row.key)}{sub}</th>'
-            f'<td class="num">{e(row.year or chr(0x2014))}</td><td>{kind}</td>'
-            f'<td class="num" data-claims="{e(row.key)}">{row.claims}</td><td>{path}</td></tr>'
-        )
-    body = "".join(rows) or '<tr><td colspan="5">No bibliography entries.</td></tr>'
-    return "\n".join(
-        [
-            '<section id="sources" aria-labelledby="sources-h">',
-            '<h2 id="sources-h">Sources</h2>',
-            '<p class="intro">Each bibliography entry, what its text is, and how many claims '
-            "cite it.</p>",
-            '<div class="table-wrap"><table><caption class="sr-only">Sources</caption>'
-            '<thead><tr><th scope="col">Source</th><th scope="col" class="num">Year</th>'
-            '<th scope="col">Kind</th><th scope="col" class="num">Claims</th>'
-            '<th scope="col">Text file</th></tr></thead>',
-            f"<tbody>{body}</tbody></table></div>",
-            "</section>",
-        ]
-    )
-
-
-def _claims(data: ReportData, numbered: list[tuple[int, ClaimRecord]], flagged_first: bool) -> str:
-    legend = "".join(
-        f"<li>{_badge(v)} {e(text)}</li>"
-        for v, text in (
+    rows = {row.key: row for row in data.sources}
+    return {
+        "title": title,
+        "version": data.version,
+        "stylesheet": Markup(stylesheet()),  # the package's own file, not user text
+        "verdicts": VERDICTS,
+        "lede": f"{_plural(len(data.records), 'claim')} in {_plural(len(data.files), 'file')}, "
+        f"checked against the text of {_plural(sum(1 for s in data.sources if s.path), 'source')}.",
+        "nav": [
+            ("summary", "Summary", ""),
+            ("sources", "Sources", str(len(data.sources))),
+            ("claims", "Claims", str(len(data.records))),
+            ("other", "Other findings", str(len(data.other))),
+        ],
+        "cards": cards,
+        "by_rule": [
+            (code, data.rules.get(code, ""), severity[code], n)
+            for code, n in sorted(by_code.items())
+        ],
+        "flagged": [
+            (n, r.path, r.line, ", ".join(sorted({d.code for d in r.diagnostics})))
+            for n, r in flagged
+        ],
+        "sources": [_source(row, ids[row.key]) for row in data.sources],
+        "order": "Flagged claims first, then the others, each in manuscript order"
+        if flagged_first
+        else "Every claim in manuscript order",
+        "legend": [
             ("verified", "every value and agent found in a cited source"),
             ("flagged", "a rule reported a problem"),
             ("unverified", "a cited source has no text"),
             ("uncited", "no citation"),
-        )
-    )
-    order = (
-        "Flagged claims first, then the others, each in manuscript order"
-        if flagged_first
-        else "Every claim in manuscript order"
-    )
-    out = [
-        '<section id="claims" aria-labelledby="claims-h">',
-        '<h2 id="claims-h">Claims</h2>',
-        f'<p class="intro">{order}. Values and named agents are '
-        "<mark>highlighted</mark>; below each claim, the passage of each cited source that "
-        "states them.</p>",
-        f'<ul class="legend" aria-label="Verdicts">{legend}</ul>',
-    ]
-    ids = _ids(data)
-    rows = {row.key: row for row in data.sources}
-    out.extend(_claim(n, rec, ids, rows, data.rules) for n, rec in numbered)
-    if not numbered:
-        out.append('<p class="none">The manuscript states no claims.</p>')
-    out.append("</section>")
-    return "\n".join(out)
+        ],
+        "claims": [_claim(n, rec, ids, rows, data.rules) for n, rec in numbered],
+        "other": [_finding(d, data.rules) for d in data.other],
+        "files": ", ".join(data.files),
+    }
+
+
+def _source(row: SourceRow, row_id: str) -> dict[str, object]:
+    return {
+        "id": row_id,
+        "key": row.key,
+        "who": " ".join(x for x in (row.authors, f"({row.year})" if row.year else "") if x),
+        "title": row.title,
+        "year": row.year or "\u2014",
+        "kind": row.kind,
+        "path": row.path,
+        "claims": row.claims,
+    }
 
 
 def _claim(
@@ -404,46 +301,49 @@ def _claim(
     ids: dict[str, str],
     rows: dict[str, SourceRow],
     rules: dict[str, str],
-) -> str:
+) -> dict[str, object]:
     sentence = display_sentence(rec.sentence)
     spans = [
         (a, b, "bad" if item.status in _BAD else "")
         for a, b, item in sentence_marks(sentence, rec.items)
     ]
-    out = [
-        f'<article class="claim v-{e(rec.verdict)}" id="claim-{n}" aria-labelledby="claim-{n}-h"'
-        f' data-verdict="{e(rec.verdict)}" data-path="{e(rec.path)}" data-line="{rec.line}"'
-        f' data-column="{rec.column}">',
-        f'<h3 id="claim-{n}-h"><span class="no">Claim {n}</span> '
-        f'<span class="path">{e(rec.path)}:{rec.line}:{rec.column}</span> '
-        f"{_badge(rec.verdict)}</h3>",
-        f'<p class="sentence">{_marked(sentence, spans)}</p>',
-        "" if rec.keys else '<p class="cites">No citation.</p>',
-    ]
-    if rec.diagnostics:
-        out.append('<ul class="findings" aria-label="Findings">')
-        out.extend(f"<li>{_finding(d, rules)}</li>" for d in rec.diagnostics)
-        out.append("</ul>")
+    groups: list[dict[str, object]] | None = None
+    loose: list[dict[str, object]] = []
     if rec.keys or rec.items:
-        out.append(_evidence(rec, ids, rows))
-    out.append("</article>")
-    return "\n".join(out)
+        grouped, rest = _group(rec, rows)
+        groups = [_source_group(key, items, ids, rows) for key, items in grouped.items()]
+        loose = [_item(i) for i in rest]
+    return {
+        "n": n,
+        "verdict": rec.verdict,
+        "path": rec.path,
+        "line": rec.line,
+        "column": rec.column,
+        "sentence": _segments(sentence, spans),
+        "cited": bool(rec.keys),
+        "findings": [_finding(d, rules) for d in rec.diagnostics],
+        "groups": groups,
+        "loose": loose,
+    }
 
 
-def _finding(d: Diagnostic, rules: dict[str, str] | None, where: bool = True) -> str:
-    """One diagnostic: icon, code, severity, message; GL401 lists what overtook the statement."""
-    icon = "\u2716" if d.severity == "error" else "!"
-    name = f" {e(rules.get(d.code, ''))}" if rules else ""
-    message, overtaken = d.message, ""
+def _finding(d: Diagnostic, rules: dict[str, str] | None) -> dict[str, object]:
+    """One diagnostic; GL401 lists what overtook the statement."""
+    message, overtaken = d.message, []
     if _SUPERSEDED in message:
         message, later = message.split(_SUPERSEDED, 1)
-        items = "".join(f"<li>{e(x.strip())}</li>" for x in later.split("; ") if x.strip())
-        overtaken = f'<div class="overtaken">Overtaken by:<ul>{items}</ul></div>'
-    loc = f' <span class="path">(line {d.line}, column {d.column})</span>' if where else ""
-    return (
-        f'<span aria-hidden="true">{icon}</span> <span class="code">{e(d.code)}</span>{name} '
-        f'<span class="badge {e(d.severity)}">{e(d.severity)}</span> {e(message)}{loc}{overtaken}'
-    )
+        overtaken = [x.strip() for x in later.split("; ") if x.strip()]
+    return {
+        "icon": "\u2716" if d.severity == "error" else "!",
+        "code": d.code,
+        "rule": rules.get(d.code, "") if rules else None,
+        "severity": d.severity,
+        "message": message,
+        "overtaken": overtaken,
+        "path": d.path,
+        "line": d.line,
+        "column": d.column,
+    }
 
 
 def _group(
@@ -465,93 +365,44 @@ def _group(
     return groups, loose
 
 
-def _evidence(rec: ClaimRecord, ids: dict[str, str], rows: dict[str, SourceRow]) -> str:
-    groups, loose = _group(rec, rows)
-    out = ['<div class="evidence">']
-    for key, items in groups.items():
-        row = rows.get(key)
-        meta = ""
-        if row is None:
-            meta = "not in the bibliography"
-        else:
-            who = " ".join(x for x in (row.authors, str(row.year or "")) if x)
-            meta = " \u00b7 ".join(x for x in (who, row.kind or "") if x)
-            if not row.path:
-                meta += " \u00b7 no source text" if meta else "no source text"
-        link = f'<a class="key" href="#{ids[key]}">{e(key)}</a>' if key in ids else e(key)
-        out.append(
-            f'<div class="source-group"><p class="source-head">{link} '
-            f'<span class="meta">{e(meta)}</span></p>'
-        )
-        if items:
-            out.append('<ul class="items">')
-            out.extend(_item(i) for i in items)
-            out.append("</ul>")
-        else:
-            out.append('<p class="none">No value or agent of this claim is looked up here.</p>')
-        out.append("</div>")
-    if loose:
-        out.append(
-            '<div class="source-group"><p class="source-head">'
-            '<span class="key">In no cited source</span></p><ul class="items">'
-        )
-        out.extend(_item(i) for i in loose)
-        out.append("</ul></div>")
-    out.append("</div>")
-    return "\n".join(out)
+def _source_group(
+    key: str, items: list[Item], ids: dict[str, str], rows: dict[str, SourceRow]
+) -> dict[str, object]:
+    row = rows.get(key)
+    if row is None:
+        meta = "not in the bibliography"
+    else:
+        who = " ".join(x for x in (row.authors, str(row.year or "")) if x)
+        meta = " \u00b7 ".join(x for x in (who, row.kind or "") if x)
+        if not row.path:
+            meta += " \u00b7 no source text" if meta else "no source text"
+    return {"key": key, "id": ids.get(key, ""), "meta": meta, "entries": [_item(i) for i in items]}
 
 
-def _item(item: Item, cited: bool = True) -> str:
+def _item(item: Item, cited: bool = True) -> dict[str, object]:
     icon, words, cls = STATUSES.get(item.status, ("", item.status, "unk"))
     if item.status == "unchecked" and not cited:
         words = "not checked: no citation"
-    mark = "bad" if item.status in _BAD else ""
-    mark_attr = f' class="{mark}"' if mark else ""
-    line = [
-        f'<li class="item" data-status="{e(item.status)}"><p class="item-line">',
-        f'<span class="kind">{e(item.kind)}</span> <mark{mark_attr}>{e(item.text)}</mark>',
-        f'<span class="status {cls}"><span aria-hidden="true">{icon}</span> {e(words)}</span>',
-    ]
     p = item.passage
-    if p is not None:
-        line.append(f'<span class="where"><span class="path">{e(p.where)}</span></span>')
-    line.append("</p>")
-    if item.note and item.status != "pubyear":
-        line.append(f'<p class="note">{e(item.note[:1].upper() + item.note[1:])}.</p>')
+    passage = None
     if p is not None:
         needle = p.value or item.text
         at = passage_mark(p.snippet, needle, ignore_case=item.kind == "agent" or not p.value)
-        spans = [(at[0], at[1], "")] if at else []
-        label = "Closest passage" if item.status == "missing" else "Passage"
-        line.append(
-            f'<blockquote class="passage" aria-label="{label} from {e(p.key)}, '
-            f'{e(p.where)}">{_marked(p.snippet, spans)}</blockquote>'
-        )
-    line.append("</li>")
-    return "".join(line)
-
-
-def _other(data: ReportData) -> str:
-    out = [
-        '<section id="other" aria-labelledby="other-h">',
-        '<h2 id="other-h">Other findings</h2>',
-    ]
-    if not data.other:
-        out.append('<p class="none">None: every finding belongs to a claim above.</p>')
-    else:
-        out.append(
-            '<p class="intro">Findings that belong to no claim: citations, structure, '
-            "placeholders, the bibliography and the facts ledger.</p>"
-        )
-        rows = "".join(
-            f'<tr><th scope="row"><span class="path">{e(d.path)}:{d.line}:{d.column}</span></th>'
-            f"<td>{_finding(d, data.rules, where=False)}</td></tr>"
-            for d in data.other
-        )
-        out.append(
-            '<div class="table-wrap"><table id="other-findings"><caption class="sr-only">'
-            'Other findings</caption><thead><tr><th scope="col">Where</th>'
-            f'<th scope="col">Finding</th></tr></thead><tbody>{rows}</tbody></table></div>'
-        )
-    out.append("</section>")
-    return "\n".join(out)
+        passage = _segments(p.snippet, [(at[0], at[1], "")] if at else [])
+    note = ""
+    if item.note and item.status != "pubyear":
+        note = f"{item.note[:1].upper() + item.note[1:]}."
+    return {
+        "status": item.status,
+        "kind": item.kind,
+        "text": item.text,
+        "bad": item.status in _BAD,
+        "cls": cls,
+        "icon": icon,
+        "words": words,
+        "where": p.where if p is not None else "",
+        "key": p.key if p is not None else "",
+        "note": note,
+        "passage": passage,
+        "label": "Closest passage" if item.status == "missing" else "Passage",
+    }
