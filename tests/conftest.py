@@ -74,6 +74,16 @@ def time_limit(seconds: float) -> Iterator[None]:
 SEED_BIB = (ROOT / "refs" / "references.bib").read_text(encoding="utf-8")
 
 
+def one_file_review(root: Path, settings: str = "") -> None:
+    """The pyproject.toml of a review in one file (ms.md, refs.bib), no sections required;
+    `settings` adds lines to its [tool.glutlint] table."""
+    (root / "pyproject.toml").write_text(
+        '[tool.glutlint]\nmanuscript = "ms.md"\nbibliography = "refs.bib"\n'
+        f"{settings}[tool.glutlint.profile]\nrequired_sections = []\n",
+        encoding="utf-8",
+    )
+
+
 @dataclass
 class Project:
     root: Path

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import one_file_review
 from glutlint.cache import Store
 from glutlint.errors import InputError
 from glutlint.readers.furniture import find, heading_key, is_heading
@@ -151,9 +152,7 @@ def test_pages_name_pdf_ranges_and_lines_text_ranges(tmp_path: Path) -> None:
 
 
 def test_trace_sources_shows_what_is_not_evidence_and_why(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.glutlint]\nmanuscript = "ms.md"\nbibliography = "refs.bib"\n', encoding="utf-8"
-    )
+    one_file_review(tmp_path)
     (tmp_path / "ms.md").write_text("# Results\n\nText.\n", encoding="utf-8")
     (tmp_path / "refs.bib").write_text(
         "@article{k,\n  title = {T},\n  year = {2001},\n  file = {src.txt}\n}\n", encoding="utf-8"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import one_file_review, run_cli
 from glutlint.lexicon import Lexicon, called_drugs, scan
 
 SOURCE = (
@@ -58,11 +58,7 @@ def test_binding_reads_only_the_known_names() -> None:
 
 
 def _project(tmp_path: Path, claim: str) -> Path:
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.glutlint]\nmanuscript = "ms.md"\nbibliography = "refs.bib"\n'
-        'partial_sources = "strict"\n[tool.glutlint.profile]\nrequired_sections = []\n',
-        encoding="utf-8",
-    )
+    one_file_review(tmp_path, 'partial_sources = "strict"\n')
     (tmp_path / "refs.bib").write_text(
         "@article{lf2020,\n  title = {MDA},\n  year = {2020},\n  file = {lf.txt}\n}\n",
         encoding="utf-8",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import one_file_review
 from glutlint.errors import InputError
 from glutlint.readers import read, sniff
 from glutlint.sources import load_source
@@ -158,11 +159,7 @@ def test_a_500_page_pdf_is_refused_before_reading(tmp_path: Path) -> None:
 
 def test_check_against_a_pdf_source_points_at_page_and_line(tmp_path: Path) -> None:
     pdf = _typeset(tmp_path, _paragraphs(70))
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.glutlint]\nmanuscript = "ms.md"\nbibliography = "refs.bib"\n'
-        'partial_sources = "strict"\n[tool.glutlint.profile]\nrequired_sections = []\n',
-        encoding="utf-8",
-    )
+    one_file_review(tmp_path, 'partial_sources = "strict"\n')
     (tmp_path / "refs.bib").write_text(
         "@article{doe2020,\n  author = {Doe, Jane},\n  title = {Cohorts},\n"
         "  year = {2020},\n  file = {doc.pdf}\n}\n",

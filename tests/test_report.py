@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, one_file_review, run_cli
 from glutlint.config import load_config
 from glutlint.engine import Context, run_rules
 from glutlint.project import Project
@@ -500,11 +500,7 @@ def test_hostile_text_is_escaped_and_template_syntax_is_not_run(tmp_path: Path) 
     """Text from the manuscript, the bibliography and a source reaches the page as text: the
     template escapes it, and template syntax in it is shown, never evaluated."""
     bad = " ".join(HOSTILE)
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.glutlint]\nmanuscript = "ms.md"\nbibliography = "refs.bib"\n'
-        "[tool.glutlint.profile]\nrequired_sections = []\n",
-        encoding="utf-8",
-    )
+    one_file_review(tmp_path)
     (tmp_path / "src.txt").write_text(f"In 2019, 41% responded. {bad}\n", encoding="utf-8")
     title = bad.replace("{", "\\{").replace("}", "\\}").replace("%", "\\%")
     (tmp_path / "refs.bib").write_text(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PYPROJECT, ROOT, SEEDS, run_cli
+from conftest import PYPROJECT, ROOT, SEEDS, one_file_review, run_cli
 from glutlint.bibliography import Attachment, attachments, load_bibliography
 from glutlint.errors import InputError
 
@@ -64,12 +64,7 @@ def test_a_snapshot_alone_is_refused_with_a_way_out(tmp_path: Path) -> None:
 def _project(tmp_path: Path, file_field: str, allowed: list[str] | None = None) -> Path:
     root = tmp_path / "review"
     root.mkdir()
-    extra = f"allowed_roots = {json.dumps(allowed)}\n" if allowed is not None else ""
-    (root / "pyproject.toml").write_text(
-        '[tool.glutlint]\nmanuscript = "ms.md"\nbibliography = "refs.bib"\n'
-        f"{extra}[tool.glutlint.profile]\nrequired_sections = []\n",
-        encoding="utf-8",
-    )
+    one_file_review(root, f"allowed_roots = {json.dumps(allowed)}\n" if allowed is not None else "")
     (root / "ms.md").write_text(
         "# Results\n\nThe proposed rule applies to Model 737-8 airplanes [@fr2020].\n",
         encoding="utf-8",
@@ -165,11 +160,7 @@ def test_a_jats_attachment_gives_metadata_to_gl501(tmp_path: Path) -> None:
     root = tmp_path / "review"
     root.mkdir()
     shutil.copy(RVF, root / "rvf.nxml")
-    (root / "pyproject.toml").write_text(
-        '[tool.glutlint]\nmanuscript = "ms.md"\nbibliography = "refs.bib"\n'
-        "[tool.glutlint.profile]\nrequired_sections = []\n",
-        encoding="utf-8",
-    )
+    one_file_review(root)
     (root / "refs.bib").write_text(
         "@article{fafetine2013,\n  title = {Serological evidence},\n  year = {2013},\n"
         "  doi = {10.1371/journal.pntd.0002056},\n  journal = {PLoS Negl Trop Dis},\n"

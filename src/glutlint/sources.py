@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .numerals import fold_text as fold_numerals
-from .readers import Furniture, Place, Reading
+from .readers import LIMITS, Furniture, Place, Reading
 from .sidecar import SourceSettings, Span
 from .textio import read_bytes
 
@@ -656,7 +656,7 @@ def _cache_key(data: bytes, settings: SourceSettings) -> str:
 _Normalised = tuple[str, LineMap]
 
 #: The largest source file read at all; each format has its own limit (`readers.LIMITS`).
-MAX_SOURCE_BYTES = 200 * 1024 * 1024
+MAX_SOURCE_BYTES = max(LIMITS.values())
 
 
 @dataclass

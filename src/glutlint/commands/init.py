@@ -132,6 +132,7 @@ def _report(root: Path) -> None:
     from ..bibliography import load_bibliography
     from ..config import load_config
     from ..readers import read
+    from ..sources import MAX_SOURCE_BYTES
     from ..textio import read_bytes
 
     config = load_config(root)
@@ -143,9 +144,7 @@ def _report(root: Path) -> None:
             continue
         shown = config.rel(entry.file)
         try:
-            reading = read(
-                read_bytes(entry.file, shown, limit=200 * 1024 * 1024), entry.file, shown
-            )
+            reading = read(read_bytes(entry.file, shown, limit=MAX_SOURCE_BYTES), entry.file, shown)
         except InputError as exc:
             print(f"no source  {key}: {exc}")
             continue

@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..textio import MAX_BYTES
 from .base import Furniture, Place, Reading
 
-__all__ = ["FORMATS", "Furniture", "Place", "Reading", "read", "sniff"]
+__all__ = ["FORMATS", "LIMITS", "Furniture", "Place", "Reading", "read", "sniff"]
 
 #: Format name -> reader module in this package.
 FORMATS = {"text": "text", "pdf": "pdf", "jats": "jats"}

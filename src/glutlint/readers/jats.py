@@ -45,7 +45,7 @@ _PARAGRAPHS = {
     "kwd-group",
 }  # fmt: skip
 #: Back-matter elements that are furniture, by why.
-_FURNITURE = {"ref-list": "reference list", "ack": "declarations", "glossary": ""}
+_FURNITURE = {"ref-list": "reference list", "ack": "declarations"}
 _FURNITURE_FN = {
     "conflict": "declarations",
     "coi-statement": "declarations",
@@ -254,8 +254,6 @@ def _element(node: _Node, out: _Out) -> None:
     ):
         why = "declarations"
     if why is not None:
-        if not why:
-            return
         first = len(out.lines) + 1
         _content(node, out)
         last = len(out.lines)
