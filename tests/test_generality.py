@@ -174,6 +174,12 @@ def test_gl301_wrong_year(other: Project) -> None:
     assert "velostatin-ema-hefh" in msg and "2018" in msg and "orsini2022" in msg
 
 
+def test_gl301_the_year_of_the_event_before_a_report_verb(other: Project) -> None:
+    text = "Velostatin, authorised in 2019 for HeFH, was described as well tolerated [@orsini2022]."
+    [d] = only(other, "GL301", text)
+    assert d["column"] == col(text, "2019") and "velostatin-ema-hefh" in d["message"]
+
+
 def test_gl301_dates_swapped_between_two_indications(other: Project) -> None:
     text = (
         "Velostatin was authorised in 2020 for heterozygous familial hypercholesterolaemia and "
@@ -195,6 +201,8 @@ def test_gl301_dates_swapped_between_two_indications(other: Project) -> None:
         "in 2020 for mixed dyslipidaemia [@orsini2022].",
         "The European Medicines Agency authorised Veloxa for HeFH in 2018 [@orsini2022].",
         "Velostatin has been authorised for mixed dyslipidaemia since 2020 [@orsini2022].",
+        # the year dates the description, not the authorisation
+        "In 2022, velostatin was described as authorised for HeFH [@orsini2022].",
     ],
 )
 def test_gl301_passes_dates_that_agree(other: Project, text: str) -> None:
@@ -241,6 +249,64 @@ def test_gl401_a_time_it_no_longer_held_fails(other: Project) -> None:
     text = "As of 2021, no oral velostatin formulation had been authorised [@halden2015]."
     [d] = only(other, "GL401", text)
     assert "2021" in d["message"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Velostatin is authorised as an adjunct to diet [@orsini2022].",
+        "Currently, Veloxa is approved only as add-on therapy alongside diet [@orsini2022].",
+        "As of 2025, velostatin is authorised as an adjunct to diet [@orsini2022].",
+        "The 2022 review said velostatin is authorised as an adjunct to diet, which remains "
+        "true today [@orsini2022].",
+    ],
+    ids=["undated", "currently", "later-than-known", "source-year-but-today"],
+)
+def test_gl401_time_bound_statement_stated_without_its_time(other: Project, text: str) -> None:
+    [d] = only(other, "GL401", text)
+    msg = d["message"]
+    assert msg.startswith("time-bound claim")
+    assert "2022-03-01" in msg and "orsini2022" in msg and "velostatin-adjunct-2022" in msg
+    assert "superseded" not in msg
+    assert d["column"] == text.lower().index("velo") + 1
+    if "2025" in text:
+        assert "(as of 2025)" in msg
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As of 2022, velostatin was authorised as an adjunct to diet [@orsini2022].",
+        "In 2022 labelling, velostatin was authorised as an adjunct to diet [@orsini2022].",
+        "The 2022 review described velostatin as authorised as an adjunct to diet [@orsini2022].",
+        # no qualifier: another statement, which the ledger dates by itself (GL301)
+        "Velostatin was authorised by the EMA in 2018 for HeFH [@orsini2022].",
+    ],
+    ids=["as-of", "in-year-labelling", "dated-source", "not-the-statement"],
+)
+def test_gl401_time_bound_statement_placed_in_its_time(other: Project, text: str) -> None:
+    assert only(other, "GL401", text) == []
+
+
+def test_gl401_a_dated_source_places_a_superseded_statement(other: Project) -> None:
+    text = "The 2015 report said no oral velostatin formulation has been authorised [@halden2015]."
+    assert only(other, "GL401", text) == []
+    still = text.replace("has been", "has still not been")
+    assert len(only(other, "GL401", still)) == 1
+
+
+def test_ledger_statement_without_as_of_is_an_input_error(other: Project) -> None:
+    facts = other.root / "refs" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    assert "    as_of: 2022-03-01\n" in text
+    facts.write_text(text.replace("    as_of: 2022-03-01\n", ""), encoding="utf-8")
+    r = run_cli(["check"], other.root)
+    assert r.code == 2 and r.out == ""
+    edited = facts.read_text(encoding="utf-8").splitlines()
+    line = edited.index("    statement:", edited.index("  - id: velostatin-adjunct-2022")) + 1
+    assert f"refs/facts.yaml:{line}:" in r.err
+    assert "velostatin-adjunct-2022" in r.err and "needs as_of" in r.err
+    assert "Traceback" not in r.err
 
 
 # ------------------------------------------------------------------------- GL402

@@ -471,6 +471,29 @@ def test_gl401_passes_statements_placed_in_their_time(seeded: Project, claim: st
     assert only(seeded, "GL401") == []
 
 
+@pytest.mark.parametrize(
+    ("claim", "fails"),
+    [
+        ("Esketamine is approved for the adjunctive treatment of MDD [@mcintyre2024].", True),
+        ("Spravato is licensed only as an add-on treatment [@mcintyre2024].", True),
+        (
+            "In 2024 labelling, esketamine was approved as adjunctive treatment [@mcintyre2024].",
+            False,
+        ),
+        (
+            "The 2024 review described esketamine as approved for adjunctive treatment "
+            "[@mcintyre2024].",
+            False,
+        ),
+    ],
+)
+def test_gl401_guards_the_2024_adjunctive_wording(seeded: Project, claim: str, fails: bool) -> None:
+    """The ledger dates the 2024 labelling; the sources hold nothing later, so it must be dated."""
+    seeded.write(MS, claim + "\n")
+    found = only(seeded, "GL401")
+    assert [d["message"].startswith("time-bound claim") for d in found] == ([True] if fails else [])
+
+
 # ------------------------------------------------------------------------- GL402
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +39,7 @@ FACT_KEYS = {
     "label",
     "note",
 }
-STATEMENT_KEYS = {"polarity", "subject", "event"}
+STATEMENT_KEYS = {"polarity", "subject", "event", "qualifier"}
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 NEGATION_RE = re.compile(
     r"\b(?:no|none|not|never|nor|neither|yet to|without|lacks?|lacking|absence of)\b|n't\b",
@@ -75,6 +76,7 @@ class Statement:
     polarity: str
     subject: str
     event: str
+    qualifier: str = ""  # a word the sentence must also say ("adjunctive"), lexicon `qualifiers`
 
 
 @dataclass
@@ -210,11 +212,20 @@ def load_ledger(
                     shown, st.line_of("polarity"), "polarity must be negative or positive"
                 )
             fact.statement = Statement(
-                polarity, str(st["subject"]), str(st.get("event", fact.event))
+                polarity,
+                str(st["subject"]),
+                str(st.get("event", fact.event)),
+                str(st.get("qualifier", "")),
             )
         if fact.superseded_by and not fact.as_of:
             raise InputError(
                 shown, raw.line_of("superseded_by"), f"fact {fid}: a superseded fact needs as_of"
+            )
+        if fact.statement and not fact.as_of:
+            raise InputError(
+                shown,
+                raw.line_of("statement"),
+                f"fact {fid}: a statement needs as_of (the date it was true)",
             )
         ledger.facts.append(fact)
     for fact in ledger.facts:
@@ -302,6 +313,8 @@ def date_conflicts(
     for start, end, year, bound in years:
         if SOURCE_YEAR_RE.match(text, end):
             continue  # "the YEAR review": the date of a source, not of an event
+        if _dates_a_report(text, end, lexicon):
+            continue  # "in YEAR, X was described as approved": the date of the description
         seg = _segment_of(segs, start)
         seg_text = text[seg[0] : seg[1]]
         best_subject = _bind_subject(mentions, seg, start)
@@ -336,6 +349,31 @@ def date_conflicts(
     return out
 
 
+# "described as", "listed as", "reported that": a year before these dates the report, not the
+# event the report speaks of
+REPORT_RE = re.compile(
+    r"\b(?:(?:described|listed|labell?ed|characteri[sz]ed|presented|referred\s+to|"
+    r"classified|designated)\s+as|(?:reported|noted|stated|said|wrote|concluded|"
+    r"observed)\s+that)\b",
+    re.IGNORECASE,
+)
+
+
+def _dates_a_report(text: str, year_end: int, lexicon: Lexicon) -> bool:
+    """Does the year at `year_end` date a report ("In 2024, X was described as approved")?
+
+    Only when every event word of the sentence comes after the report's verb: in "X, approved
+    in 2024, was described as fast-acting" the year is the approval's.
+    """
+    rep = REPORT_RE.search(text, year_end)
+    if rep is None:
+        return False
+    head = text[: rep.start()]
+    return not any(
+        (ev := event_re(lexicon, name)) is not None and ev.search(head) for name in lexicon.events
+    )
+
+
 def _subject_mentions(text: str, lexicon: Lexicon) -> list[tuple[int, str]]:
     """Every agent and class mentioned in `text`, as (offset, canonical subject)."""
     found = [(a, name) for a, _b, name in lexicon.agents_in(text)]
@@ -367,12 +405,51 @@ class Outdated:
     anchor: int | None  # the year the sentence places itself in, if any
 
 
+# "the 2024 review said ...": a statement attributed to a dated source is placed in its time
+SOURCE_ANCHOR_RE = re.compile(
+    r"\b(?:the|a|an|this|that|its|their)\s+(?P<year>(?:19|20)\d\d)(?="
+    + SOURCE_YEAR_RE.pattern
+    + ")",
+    re.IGNORECASE,
+)
+
+
+# ... unless the writer adds, in their own voice, that it holds today
+NOW_RE = re.compile(r"\b(?:remains?|still|today|now)\b", re.IGNORECASE)
+
+
+def _anchors(text: str) -> Iterator[tuple[str, int]]:
+    """The times a sentence places itself in: ("as of", 2017), ("until", 2018), ("source", 2024)."""
+    folded = fold_numerals(text)  # "as of ２０２１" reads 2021
+    for m in ANCHOR_RE.finditer(folded):
+        yield m.group("word").lower(), int(m.group("year"))
+    if not NOW_RE.search(folded):
+        for m in SOURCE_ANCHOR_RE.finditer(folded):
+            yield "source", int(m.group("year"))
+
+
+def _in_time(word: str, anchor: int, fact: Fact, ledger: Ledger) -> bool:
+    """Does a statement placed at `anchor` stay inside the time the ledger says it held?"""
+    if not fact.superseded_by:  # time-bound: known true as of its date, nothing after
+        m = DATE_RE.match(fact.as_of)
+        return m is not None and anchor <= int(m.group(1))
+    later = [ledger.get(s) for s in fact.superseded_by]
+    limit = min((f.year for f in later if f and f.year), default=10_000)
+    if word in {"until", "till", "before", "prior to", "up to", "up until"}:
+        return anchor <= limit
+    return anchor < limit
+
+
 def outdated(text: str, lexicon: Lexicon, ledger: Ledger) -> list[Outdated]:
-    """Superseded statements that `text` states as if they were still true."""
+    """Time-bound statements that `text` states as if they were still true.
+
+    A statement with `superseded_by` was overtaken by those facts; one without was true as of
+    its date and the sources say nothing later, so it must be placed in its time all the same.
+    """
     out = []
     for fact in ledger.facts:
         st = fact.statement
-        if st is None or not fact.superseded_by:
+        if st is None:
             continue
         spans = subject_spans(lexicon, st.subject, text)
         ev = event_re(lexicon, st.event)
@@ -381,22 +458,17 @@ def outdated(text: str, lexicon: Lexicon, ledger: Ledger) -> list[Outdated]:
         ev_m = ev.search(text) or UN_EVENT_RE.search(text)
         if ev_m is None:
             continue
+        if st.qualifier:
+            q = _terms_re([st.qualifier, *lexicon.qualifiers.get(st.qualifier, [])])
+            if q is None or not q.search(text):
+                continue
         negated = bool(NEGATION_RE.search(text) or UN_EVENT_RE.search(text))
         if (st.polarity == "negative") != negated:
             continue
-        later = [ledger.get(s) for s in fact.superseded_by]
-        first_year = min((f.year for f in later if f and f.year), default=None)
         anchor = None
-        for m in ANCHOR_RE.finditer(fold_numerals(text)):  # "as of ２０２１" reads 2021
-            anchor = int(m.group("year"))
-            word = m.group("word").lower()
-            limit = first_year or 10_000
-            in_time = (
-                anchor <= limit
-                if word in {"until", "till", "before", "prior to", "up to", "up until"}
-                else anchor < limit
-            )
-            if in_time:
+        for word, year in _anchors(text):
+            anchor = year
+            if _in_time(word, year, fact, ledger):
                 break
         else:
             if anchor is None and PLACED_RE.search(text) and not CURRENT_RE.search(text):

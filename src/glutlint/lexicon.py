@@ -28,7 +28,16 @@ COMBINATION_RE = re.compile(
 )
 _PART_RE = re.compile(r"(?!plus\b)[A-Za-z][\w]*")
 _WORD_RE = re.compile(r"(?<![\w-])[A-Za-z][\w]*(?![\w-])")
-KEYS = {"agents", "agent_suffixes", "classes", "events", "agencies", "indications", "not_agents"}
+KEYS = {
+    "agents",
+    "agent_suffixes",
+    "classes",
+    "events",
+    "agencies",
+    "indications",
+    "qualifiers",
+    "not_agents",
+}
 
 
 @functools.cache
@@ -78,6 +87,7 @@ class Lexicon:
     events: dict[str, list[str]] = field(default_factory=dict)
     agencies: dict[str, list[str]] = field(default_factory=dict)
     indications: dict[str, list[str]] = field(default_factory=dict)
+    qualifiers: dict[str, list[str]] = field(default_factory=dict)
     not_agents: set[str] = field(default_factory=set)
     corpus_agents: set[str] = field(default_factory=set)
     #: Drug names by their stem only (no lexicon suffix) that a source defines with an
@@ -445,6 +455,7 @@ def load_lexicon(path: Path | None, shown: str, store: Store | None = None) -> L
         ("events", lex.events),
         ("agencies", lex.agencies),
         ("indications", lex.indications),
+        ("qualifiers", lex.qualifiers),
     ):
         table = data.get(section) or {}
         if not isinstance(table, dict):

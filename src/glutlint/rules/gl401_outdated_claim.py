@@ -1,4 +1,4 @@
-"""GL401 outdated-claim: a superseded statement stated as if it were still true.
+"""GL401 outdated-claim: a superseded or time-bound statement stated without its time.
 
 What it does
     The facts ledger marks statements that were true when made and were later overtaken
@@ -8,9 +8,16 @@ What it does
     product has received marketing authorisation"), without placing it in its own time, is
     outdated.
 
+    A statement the sources give only as of a date, with nothing later (`as_of` and a
+    `statement` but no `superseded_by`: "Veloxa is authorised as an adjunct to diet", as a
+    2022 review put it), is time-bound: it may have changed since, so it too must be placed in
+    its time, and a later time ("As of 2025, ...") is not one the sources know it held.
+
     A statement placed in its time passes: "As of 2015, no oral velostatin formulation had
     been authorised [@halden2015]", "Until 2018, ...", "In 2015, no ... had yet been
-    authorised". A time it no longer held ("As of 2019, no ... had been authorised") fails.
+    authorised", "The 2015 report said no ... has been authorised" (unless the sentence adds
+    that it "still" holds or "remains" so "today"). A time it no longer held ("As of 2019, no
+    ... had been authorised") fails.
 
 Why
     Old sources keep saying what they said. A review that repeats a superseded status as
@@ -40,19 +47,23 @@ def check(ctx) -> Iterator[Finding]:
     for doc in ctx.documents:
         for s in doc.sentences:  # every rendered sentence, headings and titles included
             for hit in outdated(s.text, lexicon, ledger):
-                later = [ledger.get(i) for i in hit.fact.superseded_by]
-                by = "; ".join(
-                    f"{f.describe()}, {f.date or f.as_of} [@{f.source}]" for f in later if f
-                )
+                fact = hit.fact
                 when = f" (as of {hit.anchor})" if hit.anchor else ""
+                if fact.superseded_by:
+                    later = [ledger.get(i) for i in fact.superseded_by]
+                    by = "; ".join(
+                        f"{f.describe()}, {f.date or f.as_of} [@{f.source}]" for f in later if f
+                    )
+                    message = (
+                        f"outdated claim{when}: true only as of {fact.as_of} "
+                        f"[@{fact.source}]; superseded by: {by}"
+                    )
+                else:
+                    message = (
+                        f"time-bound claim{when}: known true only as of {fact.as_of} "
+                        f"[@{fact.source}] ({fact.id}); say when it held, e.g. "
+                        f"'as of {fact.as_of[:4]}'"
+                    )
                 line, col = s.pos(hit.start)
                 end_line, end_col = s.pos(hit.end)
-                yield Finding(
-                    doc.shown,
-                    line,
-                    col,
-                    f"outdated claim{when}: true only as of {hit.fact.as_of} "
-                    f"[@{hit.fact.source}]; superseded by: {by}",
-                    end_line,
-                    end_col,
-                )
+                yield Finding(doc.shown, line, col, message, end_line, end_col)
