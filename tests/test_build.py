@@ -492,6 +492,18 @@ def test_flagship_manuscript_builds(tmp_path: Path) -> None:
         assert entry, f"{key} cited but not in the bibliography"
         surname = re.search(r"author\s*=\s*\{([^,}]+)", entry.group(1)).group(1)
         assert squash(surname) in references, f"{key} missing from the PDF references"
+    # AMA: abbreviated journal names from the bibliography, "Jr" without a period, a complete
+    # web citation (update date kept in its capitals, access date, URL)
+    for part in (
+        "Nat Rev Drug Discov. 2008;7(5):426-437.",
+        "Int J Neuropsychopharmacol. 2019;22(2):119-135.",
+        "Zarate CA Jr,",
+        "Updated August 8, 2018.",
+        "Accessed November 26, 2020.",
+        "https://psychcentral.com/news/2017/03/18/",
+    ):
+        assert squash(part) in references, part
+    assert "Updated August 8, 2018" in " ".join(text.split())  # not sentence-cased
     assert (out / "figures" / "timeline.svg").is_file()
 
     path = out / "review.docx"
