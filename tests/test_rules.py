@@ -938,6 +938,12 @@ def test_gl201_an_unknown_kind_is_an_input_error(tmp_path: Path) -> None:
         ("Myalgia affects 30% of users [14] and LDL fell by 38% [@orsini2022].", []),
         # a narrative citation of ours covers the rest of the sentence
         ("Orsini and Brandt [@orsini2022] saw LDL cholesterol fall by 39% in 12 weeks.", ["GL201"]),
+        # the authors' own clause after a citation is theirs, not the source's
+        ("As LDL fell by 38%,[@orsini2022] we took 21 samples from 9 sites.", []),
+        ("LDL fell by 38% [@orsini2022], and here we report 21 more cases.", []),
+        ("LDL fell by 39%,[@orsini2022] we took 21 samples from 9 sites.", ["GL201"]),
+        # ... but an aside does not hide a claim value behind it
+        ("LDL fell by 38% [@orsini2022], we note, in 21% of the arms.", ["GL201"]),
         # numbers that are not claim values
         ("LDL fell by 38% (95% CI not given) in one of the arms [@orsini2022].", []),
         ("Velostatin lowered LDL cholesterol by 38%, significant at p<0.01 [@orsini2022].", []),
@@ -998,6 +1004,8 @@ def test_gl102_passes_a_clause_another_work_covers(tmp_path: Path) -> None:
             "LDL cholesterol fell by 38% [@orsini2022], while Smith et al. found 21%.",
             "LDL cholesterol fell by 38% [@orsini2022], and myalgia by 12% [14].",
             "Velostatin [@orsini2022] lowered LDL cholesterol by 38%, and myalgia fell by 12%.",
+            # the authors speak for themselves: their own work needs no citation
+            "As LDL fell by 38%,[@orsini2022] we took 21 samples from 9 sites.",
         ]
     ):
         assert only(_small(tmp_path / str(i), text, kind="full text"), "GL102") == [], text

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .coverage import cited_spans, covered, non_claim_spans
+from .coverage import authors_own, cited_spans, covered, non_claim_spans
 from .lexicon import Lexicon
 from .manuscript import Document, Sentence
 from .numerals import fold
@@ -187,7 +187,7 @@ def claims_of(
         cover = covered(text, s.spans) if cites else []
         uncited: list[tuple[int, int, str]] = []
         if cites:
-            anyone = cited_spans(text, s.spans)
+            anyone = cited_spans(text, s.spans) + authors_own(text, s.spans)
             said = [(q.start, q.end, q.text.strip()) for q in values]
             said += [(a, b, text[a:b]) for a, b, _n in named]
             uncited = [x for x in said if not any(a <= x[0] and x[1] <= b for a, b in anyone)]

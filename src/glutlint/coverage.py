@@ -96,11 +96,34 @@ _GOES_ON_RE = re.compile(
 )
 
 
+#: the authors speaking for themselves after a citation (", we found", "; here we used"):
+#: their own clause, which the citation before it does not cover
+AUTHORIAL_RE = re.compile(
+    r"\s*[,;:]?\s*(?:(?:and|but|so|here|therefore|thus|hence|then|now),?\s+)?we\b"
+    r"(?!\s+\w+\s*,)",  # not an aside: "[@a], we note, in 71% of ..."
+    re.IGNORECASE,
+)
+
+
+def authorial_tail(text: str, marks: list[Marker]) -> tuple[int, int] | None:
+    """The clause after the sentence's last citation when the authors speak in it for
+    themselves ("..., as reported [@a], we then measured 30 sites."): no citation covers it,
+    and it needs none, like a sentence that begins with "We"."""
+    if not marks:
+        return None
+    end = marks[-1].end
+    m = AUTHORIAL_RE.match(text, end)
+    return (end, len(text)) if m else None
+
+
 def markers(text: str, ours: list[tuple[int, int]]) -> list[Marker]:
     """Our citation groups and other works' citations in one sentence, in order. An author
     mention standing just before one of our groups is our citation's narrative form, and so
     is a group the sentence goes on from without a break."""
-    out = [Marker(a, b, True, bool(_GOES_ON_RE.match(text, b))) for a, b in ours]
+    out = [
+        Marker(a, b, True, bool(_GOES_ON_RE.match(text, b)) and not AUTHORIAL_RE.match(text, b))
+        for a, b in ours
+    ]
     for a, b, narrative in foreign_markers(text):
         if any(x <= a < y or a <= x < b for x, y in ours):
             continue
@@ -124,12 +147,18 @@ def cited_spans(text: str, ours: list[tuple[int, int]]) -> list[tuple[int, int]]
     for m in marks:
         spans.append((prev, m.end))
         prev = m.end
-    if marks:
+    if marks and authorial_tail(text, marks) is None:
         last = marks[-1]
         tail = text[last.end :]
         brk = None if last.narrative else CLAUSE_BREAK_RE.search(tail)
         spans.append((last.end, last.end + (brk.start() if brk else len(tail))))
     return spans
+
+
+def authors_own(text: str, ours: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of `text` where the authors speak for themselves after a citation."""
+    tail = authorial_tail(text, markers(text, ours))
+    return [tail] if tail else []
 
 
 def covered(text: str, ours: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -146,7 +175,7 @@ def covered(text: str, ours: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if m.ours:
             spans.append((prev, m.end))
         prev = m.end
-    if marks and marks[-1].ours:
+    if marks and marks[-1].ours and authorial_tail(text, marks) is None:
         last = marks[-1]
         tail = text[last.end :]
         brk = None if last.narrative else CLAUSE_BREAK_RE.search(tail)
