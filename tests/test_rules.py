@@ -889,6 +889,36 @@ def _small(tmp_path: Path, claim: str, kind: str = "abstract", strict: bool = Fa
     return p
 
 
+_LIST_SOURCE = """\
+Myopathies under velostatin: a pooled analysis
+Across 35 cohorts, the prevalence of any myopathy was 34.6%, tendinopathy was 6.96%, \
+neuropathy was 6.81%, and rhabdomyolysis was 0.2%.
+"""
+
+
+@pytest.mark.parametrize(
+    ("claim", "codes"),
+    [
+        # the same item of the source's list: the label before the number is the same
+        (
+            "The prevalence of neuropathy was 6.81%, close to that of tendinopathy (6.96%) "
+            "[@orsini2022].",
+            [],
+        ),
+        ("Neuropathy was 6.81% in the pooled cohorts [@orsini2022].", []),
+        # numbers swapped between items of the list
+        ("The prevalence of neuropathy was 6.96% [@orsini2022].", ["GL203"]),
+        ("Tendinopathy was 6.81% and neuropathy was 6.96% [@orsini2022].", ["GL203", "GL203"]),
+    ],
+)
+def test_gl203_reads_which_item_of_a_list_a_number_belongs_to(
+    tmp_path: Path, claim: str, codes: list[str]
+) -> None:
+    p = _small(tmp_path, claim, kind="full text")
+    p.write("src/orsini2022.txt", _LIST_SOURCE)
+    assert [d["code"] for d in diags(p) if d["code"].startswith("GL2")] == codes
+
+
 def test_gl205_warns_on_a_value_a_partial_source_does_not_give(tmp_path: Path) -> None:
     text = "Velostatin lowered LDL cholesterol by 38% in 412 patients [@orsini2022]."
     p = _small(tmp_path, text)

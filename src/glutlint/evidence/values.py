@@ -91,6 +91,75 @@ def _alone_in_sentence(q: Quantity, idx: SourceIndex, sq: SourceQuantity) -> boo
     )
 
 
+#: what may stand between a label and its number: words and spaces, not another number or a
+#: bracket, comma or colon that would start another item of a list
+_LABEL_GAP_RE = re.compile(r"[^\d,;:()\[\]%=<>]*")
+LABEL_WORDS = 2
+
+
+def _label(text: str, lo: int, at: int) -> list[str]:
+    """The content words (stems) that name the number at `at`: up to two, right before it,
+    with nothing but words between ("DME was 6.81%" -> ["DME"])."""
+    out: list[str] = []
+    end = at
+    for a, b, st in reversed(content_tokens(text[lo:at])):
+        if not _LABEL_GAP_RE.fullmatch(text, lo + b, end):
+            break
+        if any(ch.isdigit() for ch in text[lo + a : lo + b]):
+            break
+        out.insert(0, st)
+        end = lo + a
+        if len(out) == LABEL_WORDS:
+            break
+    return out
+
+
+def _labelled_alike(q: Quantity, text: str, idx: SourceIndex, sq: SourceQuantity) -> bool:
+    """Whether the claim and the source name the number with the same label, and no other
+    number of its kind in the source sentence has that label: "DME was 6.81%" in a claim and
+    "PDR was 6.96%, DME was 6.81%" in the source are the same item of a list."""
+    mine = _label(text, 0, q.start)
+    src = idx.source.text
+    theirs = _label(src, sq.sentence[0], sq.q.start)
+    if not mine or not theirs or mine[-1] != theirs[-1] or theirs[-1] in WEAK:
+        return False
+    if len(mine) == len(theirs) == LABEL_WORDS and mine[0] != theirs[0]:
+        return False
+    return not any(
+        o is not sq
+        and o.sentence == sq.sentence
+        and _same_family(q, o.q)
+        and theirs[-1] in _label(src, sq.sentence[0], o.q.start)
+        for o in idx.quantities
+    )
+
+
+def _labelled_otherwise(
+    q: Quantity, text: str, idx: SourceIndex, sq: SourceQuantity
+) -> SourceQuantity | None:
+    """The number the source gives under the claim's label, when the claim's value is another
+    item of the same source sentence: a claim "neuropathy was 6.96%" against "tendinopathy
+    was 6.96%, neuropathy was 6.81%". Only where each of the two numbers has a label of its
+    own and the claim's label names exactly one number of the sentence."""
+    mine = _label(text, 0, q.start)
+    src = idx.source.text
+    lo = sq.sentence[0]
+    theirs = _label(src, lo, sq.q.start)
+    if not mine or mine[-1] in WEAK or not theirs or mine[-1] in theirs:
+        return None
+    named = [
+        o
+        for o in idx.quantities
+        if o.sentence == sq.sentence
+        and o is not sq
+        and _same_family(q, o.q)
+        and mine[-1] in _label(src, lo, o.q.start)
+    ]
+    if len(named) != 1 or supports(q, named[0].q):
+        return None
+    return named[0]
+
+
 def _check_value(
     claim: Claim,
     q: Quantity,
@@ -132,6 +201,7 @@ def _check_value(
         if (
             bound == "="
             and _definite(q, claim.sentence.text)
+            and not _labelled_alike(q, claim.sentence.text, idx, sq)
             and not (
                 _alone_in_sentence(q, idx, sq)
                 and (
@@ -146,6 +216,15 @@ def _check_value(
             )
         ):
             better = _better_other(claim, q, words, best, matches, others, lexicon, frame)
+        if (
+            better is None
+            and bound == "="
+            and _definite(q, claim.sentence.text)
+            and not any(_labelled_alike(q, claim.sentence.text, m[1], m[2]) for m in matches)
+        ):
+            named = _labelled_otherwise(q, claim.sentence.text, idx, sq)
+            if named is not None:
+                better = idx.passage(named.q.start, named.q.end, named.q.text)
         if better is not None:
             literal = sq.q.comparator == q.comparator and sq.q.value == q.value
             if q.comparator in {"<", "<=", ">", ">="} and not literal:
