@@ -5,7 +5,9 @@ not what follows it in another clause. Text that carries someone else's citation
 reference "[13]", "(16)", a superscript-style "damage.9", an author-year mention "Smith et al.,
 2010" or "Daly and Robinson (2021)", or a narrative "Smith et al." that is not ours) is
 supported by that citation, not by ours. A narrative citation of ours ("Ling et al. [@ling]
-reported ...") covers the rest of its sentence.
+reported ...") covers the rest of its sentence. A clause after the last citation in which the
+authors speak for themselves (", we found ...") is theirs: no citation covers it, and it needs
+none.
 
 Each reading is a pattern over the sentence's masked text (our citation groups blanked), so it
 is linear in the sentence's length and names nothing of any field.

@@ -124,6 +124,10 @@ class SourceIndex:
             out.setdefault(sq.sentence, []).append(sq.q)
         return out
 
+    def quantities_in(self, span: tuple[int, int]) -> list[Quantity]:
+        """The quantities of one sentence of the source, in order."""
+        return self._sentence_quantities.get(span, [])
+
     def tags_in_sentence(
         self, span: tuple[int, int], lexicon: Lexicon, vocab: Vocabulary
     ) -> list[tuple[int, int, Tag]]:

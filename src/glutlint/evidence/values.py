@@ -79,22 +79,22 @@ def _with_other_values(claim: Claim, q: Quantity, idx: SourceIndex, sq: SourceQu
     which dates a passage; a share or count beside another can be the wrong one of a range."""
     if q.kind not in {"year", "date"}:
         return False
-    here = [o.q for o in idx.quantities if o.sentence == sq.sentence and o is not sq]
+    here = [o for o in idx.quantities_in(sq.sentence) if o is not sq.q]
     return any(supports(other, o) for other in claim.values if other is not q for o in here)
 
 
 def _alone_in_sentence(q: Quantity, idx: SourceIndex, sq: SourceQuantity) -> bool:
     """Whether the source sentence gives no other number of the value's kind (two years in
     one sentence can be swapped however much of it a claim restates)."""
-    return not any(
-        o is not sq and o.sentence == sq.sentence and _same_family(q, o.q) for o in idx.quantities
-    )
+    return not any(o is not sq.q and _same_family(q, o) for o in idx.quantities_in(sq.sentence))
 
 
 #: what may stand between a label and its number: words and spaces, not another number or a
 #: bracket, comma or colon that would start another item of a list
 _LABEL_GAP_RE = re.compile(r"[^\d,;:()\[\]%=<>]*")
 LABEL_WORDS = 2
+#: how far back a label is looked for: two words and what stands between them and the number
+LABEL_REACH = 80
 
 
 def _label(text: str, lo: int, at: int) -> list[str]:
@@ -102,11 +102,14 @@ def _label(text: str, lo: int, at: int) -> list[str]:
     with nothing but words between ("DME was 6.81%" -> ["DME"])."""
     out: list[str] = []
     end = at
+    lo = max(lo, at - LABEL_REACH)
     for a, b, st in reversed(content_tokens(text[lo:at])):
         if not _LABEL_GAP_RE.fullmatch(text, lo + b, end):
             break
         if any(ch.isdigit() for ch in text[lo + a : lo + b]):
             break
+        if a == 0 and lo > 0 and text[lo - 1].isalnum():
+            break  # a word cut by the reach
         out.insert(0, st)
         end = lo + a
         if len(out) == LABEL_WORDS:
@@ -115,9 +118,10 @@ def _label(text: str, lo: int, at: int) -> list[str]:
 
 
 def _labelled_alike(q: Quantity, text: str, idx: SourceIndex, sq: SourceQuantity) -> bool:
-    """Whether the claim and the source name the number with the same label, and no other
-    number of its kind in the source sentence has that label: "DME was 6.81%" in a claim and
-    "PDR was 6.96%, DME was 6.81%" in the source are the same item of a list."""
+    """Whether the claim and the source name the number with the same label, in a source
+    sentence that lists numbers of its kind under labels of their own, none of them this one:
+    "DME was 6.81%" in a claim and "PDR was 6.96%, DME was 6.81%" in the source are the same
+    item of a list. A number alone in its sentence is left to the binding of its names."""
     mine = _label(text, 0, q.start)
     src = idx.source.text
     theirs = _label(src, sq.sentence[0], sq.q.start)
@@ -125,18 +129,17 @@ def _labelled_alike(q: Quantity, text: str, idx: SourceIndex, sq: SourceQuantity
         return False
     if len(mine) == len(theirs) == LABEL_WORDS and mine[0] != theirs[0]:
         return False
-    return not any(
-        o is not sq
-        and o.sentence == sq.sentence
-        and _same_family(q, o.q)
-        and theirs[-1] in _label(src, sq.sentence[0], o.q.start)
-        for o in idx.quantities
-    )
+    labels = [
+        _label(src, sq.sentence[0], o.start)
+        for o in idx.quantities_in(sq.sentence)
+        if o is not sq.q and _same_family(q, o)
+    ]
+    return any(labels) and not any(theirs[-1] in other for other in labels)
 
 
 def _labelled_otherwise(
     q: Quantity, text: str, idx: SourceIndex, sq: SourceQuantity
-) -> SourceQuantity | None:
+) -> Quantity | None:
     """The number the source gives under the claim's label, when the claim's value is another
     item of the same source sentence: a claim "neuropathy was 6.96%" against "tendinopathy
     was 6.96%, neuropathy was 6.81%". Only where each of the two numbers has a label of its
@@ -149,13 +152,10 @@ def _labelled_otherwise(
         return None
     named = [
         o
-        for o in idx.quantities
-        if o.sentence == sq.sentence
-        and o is not sq
-        and _same_family(q, o.q)
-        and mine[-1] in _label(src, lo, o.q.start)
+        for o in idx.quantities_in(sq.sentence)
+        if o is not sq.q and _same_family(q, o) and mine[-1] in _label(src, lo, o.start)
     ]
-    if len(named) != 1 or supports(q, named[0].q):
+    if len(named) != 1 or supports(q, named[0]):
         return None
     return named[0]
 
@@ -224,7 +224,7 @@ def _check_value(
         ):
             named = _labelled_otherwise(q, claim.sentence.text, idx, sq)
             if named is not None:
-                better = idx.passage(named.q.start, named.q.end, named.q.text)
+                better = idx.passage(named.start, named.end, named.text)
         if better is not None:
             literal = sq.q.comparator == q.comparator and sq.q.value == q.value
             if q.comparator in {"<", "<=", ">", ">="} and not literal:
