@@ -295,6 +295,18 @@ def test_gl401_a_dated_source_places_a_superseded_statement(other: Project) -> N
     assert len(only(other, "GL401", still)) == 1
 
 
+def test_ledger_statement_qualifier_must_be_text(other: Project) -> None:
+    facts = other.root / "refs" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    assert "      qualifier: adjunct\n" in text
+    facts.write_text(text.replace("qualifier: adjunct", "qualifier: [adjunct]"), encoding="utf-8")
+    r = run_cli(["check"], other.root)
+    line = text.splitlines().index("      qualifier: adjunct") + 1
+    assert r.code == 2 and r.out == "" and "Traceback" not in r.err
+    assert r.err.startswith(f"refs/facts.yaml:{line}:")
+    assert "statement qualifier must be text" in r.err
+
+
 def test_ledger_statement_without_as_of_is_an_input_error(other: Project) -> None:
     facts = other.root / "refs" / "facts.yaml"
     text = facts.read_text(encoding="utf-8")

@@ -211,6 +211,11 @@ def load_ledger(
                 raise InputError(
                     shown, st.line_of("polarity"), "polarity must be negative or positive"
                 )
+            for key in ("subject", "event", "qualifier"):
+                if key in st and not isinstance(st[key], str):
+                    raise InputError(
+                        shown, st.line_of(key), f"fact {fid}: statement {key} must be text"
+                    )
             fact.statement = Statement(
                 polarity,
                 str(st["subject"]),
