@@ -52,6 +52,18 @@ def test_what_a_source_calls_a_drug_is_learned() -> None:
     assert _names(_learned(), "Nitazoxanide was added.") == ["Nitazoxanide"]
 
 
+def test_words_that_only_stand_near_drug_are_not_learned() -> None:
+    text = (
+        "Treatment with an antiviral drug alone is not enough, and the drug requires "
+        "monitoring. Levels rose with metformin (Figure 3A,C) and fell in controls "
+        "(Supplementary Figure 1f; Table S4)."
+    )
+    assert called_drugs(text) == []
+    lex = Lexicon()
+    lex.learn([scan(SOURCE + " " + text)])
+    assert _names(lex, "Nitazoxanide alone requires care (Figure 2).") == ["Nitazoxanide"]
+
+
 def test_binding_reads_only_the_known_names() -> None:
     lex = _learned()
     assert lex.agents_in("moxidectin and nitazoxanide") == []  # unknown=False: as before

@@ -349,9 +349,10 @@ def scan(text: str) -> Scan:
 
 
 #: "the drug X", "the agent X" ... and "X, a/an [...] drug/agent/inhibitor/..." in general
-#: English: what a text calls a drug. Only lowercase single words are taken.
+#: English: what a text calls a drug. Only lowercase single words are taken. "A drug X" is
+#: not a naming ("an antiviral drug alone").
 _CALLED_BEFORE_RE = re.compile(
-    r"\b(?:the|a|an)\s+(?:\w+\s+)?(?:drug|agent|compound|medication|medicine)\s+([a-z]{5,})\b"
+    r"\bthe\s+(?:\w+\s+)?(?:drug|agent|compound|medication|medicine)\s+([a-z]{5,})\b"
 )
 _CALLED_AFTER_RE = re.compile(
     r"\b([a-z]{5,}),\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?"
@@ -367,7 +368,8 @@ _NOT_A_NAME = (
 def called_drugs(text: str) -> list[str]:
     """Single lowercase words the text calls a drug, agent or compound."""
     found = {m.group(1) for rx in (_CALLED_BEFORE_RE, _CALLED_AFTER_RE) for m in rx.finditer(text)}
-    return sorted(w for w in found if not w.endswith(_NOT_A_NAME))
+    # "the drug requires ...": a verb or a plural is not a name
+    return sorted(w for w in found if not w.endswith(_NOT_A_NAME) and not w.endswith("s"))
 
 
 DRUG_WORD_RE = re.compile(r"\b[a-z][a-z-]{5,}\b")
@@ -387,6 +389,8 @@ def alias_candidates(text: str) -> list[tuple[str, list[str]]]:
             first = words[0]
             if first.endswith("."):
                 continue  # "Fig.", "Ref.", "Suppl.": a pointer, not a name
+            if not CODE_RE.fullmatch(first) and any(DESIGNATOR_RE.match(w) for w in words[1:]):
+                continue  # "Figure 3A", "Table S4", "Supplementary Figure 1f": a pointer
             if CODE_RE.fullmatch(first) or (first[:1].isupper() and len(first) > 2):
                 aliases.append(first)
         if not aliases:
@@ -397,6 +401,8 @@ def alias_candidates(text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+#: what numbers a figure, table or box: "3A", "S4", "e2"
+DESIGNATOR_RE = re.compile(r"[A-Za-z]?\d")
 BRACKETED_RE = re.compile(r"[(\[]([^()\[\]]{1,80})[)\]]")
 LONG_BEFORE_RE = re.compile(r"([A-Za-z0-9(),'-]*[A-Za-z][A-Za-z0-9-]*)\s*\Z")
 
