@@ -295,29 +295,32 @@ def test_gl401_a_dated_source_places_a_superseded_statement(other: Project) -> N
     assert len(only(other, "GL401", still)) == 1
 
 
-def test_ledger_statement_qualifier_must_be_text(other: Project) -> None:
+@pytest.mark.parametrize(
+    ("line", "edited", "why"),
+    [
+        (
+            "      qualifier: adjunct",
+            "      qualifier: [adjunct]",
+            "statement qualifier must be text",
+        ),
+        ("    as_of: 2022-03-01", None, "a statement needs as_of"),
+    ],
+    ids=["qualifier-not-text", "no-as-of"],
+)
+def test_ledger_statement_errors(other: Project, line: str, edited: str | None, why: str) -> None:
     facts = other.root / "refs" / "facts.yaml"
-    text = facts.read_text(encoding="utf-8")
-    assert "      qualifier: adjunct\n" in text
-    facts.write_text(text.replace("qualifier: adjunct", "qualifier: [adjunct]"), encoding="utf-8")
+    lines = facts.read_text(encoding="utf-8").splitlines()
+    at = lines.index(line, lines.index("  - id: velostatin-adjunct-2022"))
+    if edited is None:
+        del lines[at]  # the error is then reported at the statement it leaves undated
+        at = lines.index("    statement:", at)
+    else:
+        lines[at] = edited
+    facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
     r = run_cli(["check"], other.root)
-    line = text.splitlines().index("      qualifier: adjunct") + 1
     assert r.code == 2 and r.out == "" and "Traceback" not in r.err
-    assert r.err.startswith(f"refs/facts.yaml:{line}:")
-    assert "statement qualifier must be text" in r.err
-
-
-def test_ledger_statement_without_as_of_is_an_input_error(other: Project) -> None:
-    facts = other.root / "refs" / "facts.yaml"
-    text = facts.read_text(encoding="utf-8")
-    assert "    as_of: 2022-03-01\n" in text
-    facts.write_text(text.replace("    as_of: 2022-03-01\n", ""), encoding="utf-8")
-    r = run_cli(["check"], other.root)
-    assert r.code == 2 and r.out == ""
-    edited = facts.read_text(encoding="utf-8").splitlines()
-    line = edited.index("    statement:", edited.index("  - id: velostatin-adjunct-2022")) + 1
-    assert f"refs/facts.yaml:{line}:" in r.err
-    assert "velostatin-adjunct-2022" in r.err and "needs as_of" in r.err
+    assert r.err.startswith(f"refs/facts.yaml:{at + 1}:"), r.err
+    assert "velostatin-adjunct-2022" in r.err and why in r.err
     assert "Traceback" not in r.err
 
 

@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import HANG_SECONDS, PYPROJECT, Hang, Result, run_cli, time_limit
+from glutlint.lexicon import KEYS as LEXICON_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["mcintyre2024", "pedersen2017"]
@@ -722,15 +723,7 @@ LEDGER = st.one_of(
     st.lists(fact(), max_size=2).map(lambda fs: {"facts": fs, "other": 1}),
     OBJECTS,
 )
-LEXICON_SECTIONS = [
-    "agents",
-    "agent_suffixes",
-    "classes",
-    "events",
-    "agencies",
-    "indications",
-    "not_agents",
-]
+LEXICON_SECTIONS = sorted(LEXICON_KEYS)
 LEXICON = st.dictionaries(
     st.sampled_from(LEXICON_SECTIONS + ["unknown"]),
     st.one_of(
