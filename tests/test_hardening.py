@@ -833,6 +833,7 @@ def test_a_line_of_megabytes_is_refused_at_its_line(flagship: Project) -> None:
     line = (flagship.root / EXTRA).read_text(encoding="utf-8").count("\n")
     r = run(flagship.root, "check")
     assert_one_line_error(r, flagship.root, EXTRA, line)
+    assert "one line of 1.2 million characters" in r.err  # refused before pandoc reads it
     assert "split it into paragraphs" in r.err
 
 

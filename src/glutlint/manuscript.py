@@ -251,6 +251,7 @@ def parse_all(items: list[tuple[Path, str, str]], store: Store | None = None) ->
         docs = [None] * len(items)
     missing = [i for i, d in enumerate(docs) if d is None]
     for i in missing:  # our own YAML reader first: its errors name the line, pandoc's do not
+        _refuse_huge_lines(items[i][1], items[i][2])
         _front_matter(Document(items[i][0], items[i][2], items[i][1]), *_yaml_of(items[i][1]))
     asts = pandoc_jsons([(items[i][1], items[i][2]) for i in missing])
     for i, ast in zip(missing, asts, strict=True):
@@ -274,6 +275,26 @@ def parse_all(items: list[tuple[Path, str, str]], store: Store | None = None) ->
 #: few kilobytes; megabytes on one line are an export gone wrong, and reading them would keep
 #: an editor or a commit hook waiting for a minute. Refused, never passed over.
 MAX_BLOCK_CHARS = 1_000_000
+
+
+def _refuse_huge_lines(text: str, shown: str) -> None:
+    """A line over the block limit is one block over it: refused before pandoc spends half a
+    minute reading it. (A block of many lines is measured after the parse.)"""
+    if len(text) <= MAX_BLOCK_CHARS:
+        return
+    start, number = 0, 1
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start > MAX_BLOCK_CHARS:
+            raise InputError(
+                shown,
+                number,
+                f"one line of {(end - start) / 1_000_000:.1f} million characters is over the "
+                f"{MAX_BLOCK_CHARS // 1_000_000} million glutlint reads in one paragraph; "
+                "split it into paragraphs",
+            )
+        start, number = end + 1, number + 1
 
 
 def _refuse_huge_blocks(doc: Document) -> None:
@@ -350,6 +371,7 @@ def parse_now(path: Path, text: str, shown: str, ast: dict | None = None) -> Doc
     (`ast`: pandoc's AST of `text`, when it has been read already)."""
     from .rendered import pandoc_json, render_map, yaml_blocks
 
+    _refuse_huge_lines(text, shown)
     doc = Document(path=path, shown=shown, text=text)
     lines = text.split("\n")
     _front_matter(doc, lines, [(a, b + 1) for a, b in yaml_blocks(lines)])
