@@ -77,13 +77,16 @@ def _suppress(
 ) -> list[Diagnostic]:
     """Drop diagnostics that suppression comments cover; report comments that cover nothing."""
     by_path = {d.shown: d for d in documents}
+    lines_of: dict[str, list[str]] = {}  # each file's lines, split once
     kept: list[Diagnostic] = []
     used: set[tuple[str, int, int]] = set()
     for diag in diags:
         doc = by_path.get(diag.path)
         hit = None
-        if doc is not None:
-            hit = _covering(doc, diag)
+        if doc is not None and doc.suppressions:
+            if doc.shown not in lines_of:
+                lines_of[doc.shown] = doc.text.split("\n")
+            hit = _covering(doc, diag, lines_of[doc.shown])
         if hit is None:
             kept.append(diag)
         else:
@@ -110,8 +113,7 @@ def _suppress(
     return kept
 
 
-def _covering(doc: Document, diag: Diagnostic):
-    lines = doc.text.split("\n")
+def _covering(doc: Document, diag: Diagnostic, lines: list[str]):
     active: dict[str, object] = {}
     for s in sorted(doc.suppressions, key=lambda s: (s.line, s.column)):
         applies = not s.codes or diag.code in s.codes

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cache import key
 from .errors import InputError
 from .inline import citation_spans, find_citations, mask_nonprose, split_sentences
 
@@ -61,6 +62,11 @@ class Block:
     @cached_property
     def masked(self) -> str:
         return mask_nonprose(self.raw, self.store)
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of `raw`, for keys: a paragraph's sentences key their values by it."""
+        return key(self.raw)
 
 
 @dataclass
@@ -183,12 +189,18 @@ def _cites(block: Block, masked: str, base: int = 0) -> list[Cite]:
 
 def _sentences(block: Block) -> list[Sentence]:
     masked = block.masked
-    cites = find_citations(masked, block.store)
-    groups = citation_spans(masked, block.store)
+    cites = sorted(find_citations(masked, block.store), key=lambda c: c.start)
+    at = [c.start for c in cites]
+    groups = sorted(citation_spans(masked, block.store))  # disjoint: their ends sorted too
+    ends = [g1 for _g0, g1 in groups]
     out: list[Sentence] = []
     for a, b in split_sentences(masked, block.store):
-        mine = [c for c in cites if a <= c.start < b]
-        spans = [(max(g0, a) - a, min(g1, b) - a) for g0, g1 in groups if g0 < b and g1 > a]
+        mine = cites[bisect.bisect_left(at, a) : bisect.bisect_left(at, b)]
+        spans = []
+        for g0, g1 in groups[bisect.bisect_right(ends, a) :]:
+            if g0 >= b:
+                break
+            spans.append((max(g0, a) - a, min(g1, b) - a))
         refs = []
         for c in mine:
             line, col = block.position(c.start)

@@ -18,7 +18,6 @@ inside the YAML block that holds them. A leaf becomes one source segment per lin
 from __future__ import annotations
 
 import bisect
-import difflib
 import json
 import re
 import subprocess
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from .alignment import matching_blocks
 from .errors import InputError
 
 WORD_RE = re.compile(r"[^\W_]+")
@@ -382,8 +382,7 @@ class _Aligner:
         if not seq or not pool:
             return
         have = [self.words[i] for i in pool]
-        sm = difflib.SequenceMatcher(None, have, seq, autojunk=True)
-        blocks = [(a, b, size) for a, b, size in sm.get_matching_blocks() if size]
+        blocks = matching_blocks(have, seq, skip=BREAK)
         if near:
             blocks = _runs(blocks)
         for a, b, size in blocks:

@@ -33,7 +33,7 @@ _Stored = tuple[bool, list[ValueCheck], list[AgentCheck]]
 def remembered(claim: Claim, project: Project, compute: Callable[[], Verdict]) -> Verdict:
     """The claim's verdict: a confirmed stored one, else `compute()` (then kept)."""
     s = claim.sentence
-    k = key(project.fingerprint, s.block.raw, f"{s.start}:{s.end}", *claim.keys)
+    k = key(project.fingerprint, s.block.digest, f"{s.start}:{s.end}", *claim.keys)
     return project.store.memo("verdicts").get(
         k,
         compute,
