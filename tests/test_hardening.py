@@ -825,6 +825,31 @@ def test_image_outside_the_project_is_refused_at_its_line(
     assert snapshot(p.root / "build") == before
 
 
+def test_a_paragraph_wrapped_over_thousands_of_lines_finds_each_wrong_claim_on_its_line(
+    flagship: Project,
+) -> None:
+    """2,400 lines of one paragraph, the same two correct sentences again and again (no run of
+    words is unique, the worst case of the placing) with a wrong one every 300 lines: each
+    wrong claim is reported on its own line, and nothing else is."""
+    right = EXTRA_TEXT.split("\n\n")[1].replace("\n", " ").split(". ")
+    lines, wrong = [], []
+    for k in range(2400):
+        if k % 300 == 150:
+            lines.append(f"Esketamine works in {k // 300 + 81}% of patients [@mcintyre2024].")
+            wrong.append(k)
+        else:
+            lines.append(right[k % 2].rstrip(".") + ".")
+    with (flagship.root / EXTRA).open("a", encoding="utf-8") as fh:
+        fh.write("\n" + "\n".join(lines) + "\n")
+    first = (flagship.root / EXTRA).read_text(encoding="utf-8").count("\n") - len(lines) + 1
+    r = run(flagship.root, "check", "--select", "GL102,GL201,GL301,GL401")
+    assert r.code == 1, r.err[-500:]
+    found = sorted(
+        int(m.group(1)) for m in re.finditer(rf"^{re.escape(EXTRA)}:(\d+):\d+: GL", r.out, re.M)
+    )
+    assert found == [first + k for k in wrong], r.out[-2000:]
+
+
 def test_a_line_of_megabytes_is_refused_at_its_line(flagship: Project) -> None:
     """A 1.2 MB paragraph on one line (an export gone wrong) is refused on one line, never
     read for minutes and never passed over."""
