@@ -432,6 +432,17 @@ def test_split_after_closing_bracket_or_quote() -> None:
     assert sentences('He said "It works." Then left.') == ['He said "It works."', "Then left."]
 
 
+def test_a_figure_caption_is_read_as_sentences_a_bracket_is_not() -> None:
+    caption = "![A timeline of approvals [@k]. The dashed line marks the cut-off.](f.png)"
+    assert sentences(caption) == [
+        "![A timeline of approvals [@k].",
+        "The dashed line marks the cut-off.](f.png)",
+    ]
+    assert sentences("A link [as in Fig. 2. Also here](x) ends.") == [
+        "A link [as in Fig. 2. Also here](x) ends."
+    ]
+
+
 def test_trailing_citation_group_belongs_to_previous_sentence() -> None:
     assert sentences("A claim. [@k] Next one.") == ["A claim. [@k]", "Next one."]
     assert sentences("A claim.[@k; @j, p. 3] Next one.") == [

@@ -89,6 +89,10 @@ CONSTRUCTS: dict[str, tuple[str, str]] = {
     "grid-table-cell": ("GRID", "GL301"),
     "table-caption": ("| a | b |\n|---|---|\n| x | y |\n\nTable: {S}\n", "GL301"),
     "figure-caption": ("![{S}](figures/x.png)\n", "GL301"),
+    "figure-caption-second-sentence": (
+        "![A timeline of the agents [@mcintyre2024]. {S}](figures/x.png)\n",
+        "GL301",
+    ),
     "front-matter-title": ('---\ntitle: "{S}"\n---\n\nBody.\n', "GL301"),
     "front-matter-subtitle": ('---\ntitle: A review\nsubtitle: "{S}"\n---\n\nBody.\n', "GL301"),
     "front-matter-abstract-one-line": ('---\nabstract: "{S}"\n---\n\nBody.\n', "GL301"),

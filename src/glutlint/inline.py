@@ -1268,8 +1268,9 @@ def split_sentences(text: str, store: Store | None = None) -> list[tuple[int, in
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split masked prose into sentences as (start, end) offsets, trimmed of white space.
 
-    Periods inside citation groups or still-open brackets, in decimals, after common
-    abbreviations and after initials do not end a sentence.  A citation group written
+    Periods inside citation groups or still-open brackets (but an image's description, a
+    figure caption, is read as sentences), in decimals, after common abbreviations and after
+    initials do not end a sentence.  A citation group written
     right after the period (``claim. [@k]``) belongs to the sentence before it.
     """
     t = text
@@ -1289,7 +1290,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         elif ch in ")]":
             for d in range(len(stack) - 1, -1, -1):
                 if stack[d][0] == match[ch]:
-                    pairs.append((stack[d][1], k))
+                    o = stack[d][1]
+                    # an image's description is its figure's caption: its sentences are
+                    # sentences of their own, not one parenthesis
+                    if not (ch == "]" and o > 0 and t[o - 1] == "!"):
+                        pairs.append((o, k))
                     del stack[d:]
                     break
 
