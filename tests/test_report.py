@@ -165,7 +165,15 @@ def test_every_claim_is_on_the_page_with_its_verdict_and_passages(
             assert marked[squash(item.text)] > 0, f"{where}: {item.text!r} not highlighted"
         # every passage is shown, with its file and line, and value passages mark the value
         quotes = art.find_all("blockquote", cls="passage")
-        with_passage = [i for i in rec.items if i.passage is not None]
+        # shown under the citation whose source states them, in the citations' order
+        rank = {k: n for n, k in enumerate(rec.keys)}
+        for i in rec.items:
+            if i.passage is not None:
+                rank.setdefault(i.passage.key, len(rank))
+        with_passage = sorted(
+            (i for i in rec.items if i.passage is not None),
+            key=lambda i: rank[i.passage.key],  # type: ignore[union-attr]
+        )
         assert len(quotes) == len(with_passage), where
         shown = " ".join(n.text() for n in art.find_all("span", cls="where"))
         for item, quote in zip(with_passage, quotes, strict=True):

@@ -738,6 +738,25 @@ def test_gl607_cutoff_given_and_stated_passes(seeded: Project) -> None:
     assert only(seeded, "GL607") == []
 
 
+# More cases in test_title_page.py.
+
+AUTHORS_FRONT = (
+    "---\ntitle: T\nauthor:\n  - name: Jane Doe\n    affiliation: [1]\n"
+    "    orcid: {orcid}\naffiliations:\n  - id: 1\n    name: A University\n---\n\n"
+)
+
+
+def test_gl608_orcid_with_a_wrong_check_digit(seeded: Project) -> None:
+    seeded.write(MS, AUTHORS_FRONT.format(orcid="0000-0002-1825-0098") + full_manuscript())
+    [d] = only(seeded, "GL608")
+    assert d["line"] == 6 and "Jane Doe" in d["message"]
+
+
+def test_gl608_valid_orcid_passes(seeded: Project) -> None:
+    seeded.write(MS, AUTHORS_FRONT.format(orcid="0000-0002-1825-0097") + full_manuscript())
+    assert only(seeded, "GL608") == []
+
+
 # ------------------------------------------------------------------------- all rules
 
 

@@ -30,6 +30,7 @@ from . import (
     gl605_placeholder,
     gl606_key_points,
     gl607_evidence_cutoff,
+    gl608_title_page,
 )
 
 _MODULES: list[ModuleType] = [
@@ -56,6 +57,7 @@ _MODULES: list[ModuleType] = [
     gl605_placeholder,
     gl606_key_points,
     gl607_evidence_cutoff,
+    gl608_title_page,
 ]
 REGISTRY: dict[str, ModuleType] = {m.CODE: m for m in _MODULES}
 
