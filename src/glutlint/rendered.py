@@ -9,10 +9,11 @@ inlines are kept as `Raw` records: their text reaches an output unchecked.
 
 pandoc's Markdown reader keeps no source positions, so each leaf is placed in the file by its
 words: the words (letters and digits) of the leaves in document order are aligned with the
-words of the file (a longest-common-subsequence alignment, robust to markup, URLs, attributes
-and entities that only one side has). Notes, table cells and captions, whose order in the file
-is not their order in the AST, are placed afterwards in the words left over, and metadata fields
-inside the YAML block that holds them. A leaf becomes one source segment per line it covers.
+words of the file (`alignment.py`: common runs anchored on words that occur once on each
+side, robust to markup, URLs, attributes and entities that only one side has). Notes, table
+cells and captions, whose order in the file is not their order in the AST, are placed
+afterwards in the words left over, and metadata fields inside the YAML block that holds them.
+A leaf becomes one source segment per line it covers.
 """
 
 from __future__ import annotations
