@@ -560,6 +560,10 @@ def test_title_page_from_front_matter_with_word_counts() -> None:
     ):
         assert needle in text, needle
     assert title_page({"author": s("Plain")}, WordCounts(1, 1)) is None
+    # an iD given as its link is linked once, not as orcid.org/https://orcid.org/...
+    author["orcid"] = s("https://orcid.org/0000-0002-1825-0097")
+    text = json.dumps(title_page(meta, WordCounts(201, 3456)))
+    assert '"https://orcid.org/0000-0002-1825-0097"' in text and "org/https" not in text
 
 
 def test_docx_headings_are_numbered_by_style_not_typed(built: tuple[Path, Result]) -> None:

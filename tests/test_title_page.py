@@ -63,7 +63,29 @@ def test_an_orcid_with_a_wrong_check_digit_or_shape_fails_at_its_line(
 def test_an_affiliation_that_is_not_defined_fails_at_the_authors_line(seeded: Project) -> None:
     found = gl608(seeded, second="3")
     assert [(d["line"], d["code"]) for d in found] == [(10, "GL608")]
-    assert "Ali Khan" in found[0]["message"] and "affiliation 3" in found[0]["message"]
+    assert "Ali Khan" in found[0]["message"] and "affiliation '3'" in found[0]["message"]
+
+
+def test_several_ids_in_one_string_are_not_a_list(seeded: Project) -> None:
+    """The title page reads `affiliation: "1, 2"` as one affiliation named "1, 2"."""
+    found = gl608(seeded, second='"1, 2"')
+    assert [(d["line"], d["code"]) for d in found] == [(10, "GL608")]
+    assert "a list, [1, 2]" in found[0]["message"]
+
+
+def test_affiliations_without_ids_are_numbered_by_place(seeded: Project) -> None:
+    text = (
+        "---\ntitle: A review\nauthor:\n  - name: Jane Doe\n    affiliation: [2]\n"
+        "affiliations:\n  - name: One University\n  - name: Two Institute\n---\n\nBody.\n"
+    )
+    (seeded.root / "manuscript" / "review.md").write_text(text, encoding="utf-8")
+    r = run_cli(["check", "--format", "json", "--select", "GL608"], seeded.root)
+    assert json.loads(r.out) == []
+    (seeded.root / "manuscript" / "review.md").write_text(
+        text.replace("[2]", "[3]"), encoding="utf-8"
+    )
+    r = run_cli(["check", "--format", "json", "--select", "GL608"], seeded.root)
+    assert [d["line"] for d in json.loads(r.out)] == [5]
 
 
 def test_a_broken_email_fails(seeded: Project) -> None:

@@ -1270,8 +1270,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
     Periods inside citation groups or still-open brackets (but an image's description, a
     figure caption, is read as sentences), in decimals, after common abbreviations and after
-    initials do not end a sentence.  A citation group written
-    right after the period (``claim. [@k]``) belongs to the sentence before it.
+    initials do not end a sentence.  A citation group written right after the period
+    (``claim. [@k]``) belongs to the sentence before it.
     """
     t = text
     n = len(t)

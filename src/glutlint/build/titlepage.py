@@ -71,6 +71,8 @@ def _text(meta_value: dict | None) -> str:
 
 def title_page(meta: dict, counts: WordCounts) -> list[dict] | None:
     """The title-page blocks (without the title), or None when the authors are not structured."""
+    from ..rules.gl608_title_page import orcid_id  # the iD as GL608 reads it
+
     authors = [a["c"] for a in _as_list(meta.get("author")) if a.get("t") == "MetaMap"]
     if not authors:
         return None
@@ -101,7 +103,7 @@ def title_page(meta: dict, counts: WordCounts) -> list[dict] | None:
             if email:
                 line += [{"t": "Str", "c": ","}, {"t": "Space"}, _link(email, f"mailto:{email}")]
             blocks.append(_para(line))
-    orcids = [(a, _text(a.get("orcid"))) for a in authors if _text(a.get("orcid"))]
+    orcids = [(a, orcid_id(_text(a.get("orcid")))) for a in authors if _text(a.get("orcid"))]
     if orcids:
         line = _words("ORCID iDs:")
         for i, (a, orcid) in enumerate(orcids):

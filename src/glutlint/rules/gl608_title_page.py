@@ -5,7 +5,8 @@ What it does
     build turns into the title page) and reports:
 
     - an author without a `name`;
-    - an `affiliation` id that `affiliations` does not define;
+    - an `affiliation` id (a reference without letters) that `affiliations` does not
+      define: the title page would print the bare id as the institution;
     - an `orcid` that is not an ORCID iD: four groups of four digits (the last may be X),
       bare or as an https://orcid.org/ link, whose check digit (ISO 7064 MOD 11-2) is right;
     - an `email` that is not an address (one @, a dot in the domain, no spaces).
@@ -41,6 +42,12 @@ ORCID_RE = re.compile(r"^(?:https?://orcid\.org/)?(\d{4})-(\d{4})-(\d{4})-(\d{3}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
+def orcid_id(value: str) -> str:
+    """The bare iD of an ORCID given bare or as its https://orcid.org/ link."""
+    m = ORCID_RE.match(value.strip())
+    return "-".join(m.groups()) if m else value.strip()
+
+
 def orcid_ok(value: str) -> bool:
     """Is `value` an ORCID iD with the right check digit (ISO 7064 MOD 11-2)?"""
     m = ORCID_RE.match(value.strip())
@@ -58,10 +65,11 @@ def _text(value: object) -> str:
     return "" if value is None or isinstance(value, dict | list) else str(value).strip()
 
 
-def _ids(value: object) -> list[str]:
-    """The affiliation ids an author names: `[1, 2]`, `1` or `"1, 2"`."""
-    items = value if isinstance(value, list) else str(value).split(",")
-    return [str(i).strip() for i in items if str(i).strip()]
+def _refs(value: object) -> list[str]:
+    """The affiliations an author names, read as the title page reads them: the items of a
+    list, or the one value."""
+    items = value if isinstance(value, list) else [value]
+    return [_text(i) for i in items if _text(i)]
 
 
 def _at(lines: list[str], needle: str, after: int = 0) -> int:
@@ -80,37 +88,36 @@ def check(ctx) -> Iterator[Finding]:
             continue
         lines = (doc.front_matter or "").split("\n")
 
-        defined = {
-            _text(a.get("id"))
-            for a in doc.metadata.get("affiliations") or []
-            if isinstance(a, dict) and _text(a.get("id"))
-        }
-        start = 0
+        defined: set[str] = set()  # as the title page numbers them: an id, else the place
+        for a in doc.metadata.get("affiliations") or []:
+            if isinstance(a, dict):
+                defined.add(_text(a.get("id")) or str(len(defined) + 1))
+        after = 0  # where the next author's name is looked for in `lines`
         for n, author in enumerate(authors, 1):
             if not isinstance(author, dict):
                 continue
-            start += 1 if n > 1 else 0  # the next author's name: after the last one's
             name = _text(author.get("name"))
-            line = _at(lines, f"name: {name}", start) if name else _at(lines, "author")
-            start = max(start, line - 2)  # this author's fields: from its name line on
+            line = _at(lines, f"name: {name}", after) if name else _at(lines, "author")
+            here = max(line - 2, 0)  # this author's fields: from its name line on
+            after = here + 1
             who = f"author {n} ({name})" if name else f"author {n}"
             if not name:
                 yield Finding(doc.shown, line, 1, f"{who} has no name")
-            aff = author.get("affiliation")
-            if aff is not None and defined:
-                for i in _ids(aff):
-                    if i.isdigit() and i not in defined:
-                        yield Finding(
-                            doc.shown,
-                            _at(lines, "affiliation", start),
-                            1,
-                            f"{who} names affiliation {i}, which `affiliations` does not define",
-                        )
+            for ref in _refs(author.get("affiliation")):
+                # a reference without letters is an id, never the affiliation's own text
+                if ref not in defined and not any(c.isalpha() for c in ref):
+                    yield Finding(
+                        doc.shown,
+                        _at(lines, "affiliation", here),
+                        1,
+                        f"{who} names affiliation {ref!r}, which `affiliations` does not "
+                        "define (several: a list, [1, 2])",
+                    )
             orcid = _text(author.get("orcid"))
             if orcid and not orcid_ok(orcid):
                 yield Finding(
                     doc.shown,
-                    _at(lines, orcid, start),
+                    _at(lines, orcid, here),
                     1,
                     f"{who} has ORCID iD {orcid!r}, which is not a valid iD (16 digits in groups "
                     "of four, the last a check digit, ISO 7064 MOD 11-2)",
@@ -119,7 +126,7 @@ def check(ctx) -> Iterator[Finding]:
             if email and not EMAIL_RE.match(email):
                 yield Finding(
                     doc.shown,
-                    _at(lines, email, start),
+                    _at(lines, email, here),
                     1,
                     f"{who} has e-mail {email!r}, which is not an address",
                 )
