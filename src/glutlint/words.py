@@ -228,7 +228,6 @@ WEAK_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=16384)
 @lru_cache(maxsize=1)
 def _english() -> Callable[[str], str]:
     import snowballstemmer
@@ -247,11 +246,34 @@ _DERIVED = (
 )
 
 
+#: British spellings read as American ones, so that a claim and its source written on two
+#: sides of the Atlantic share their words: randomised/randomized, analysed/analyzed,
+#: tumour/tumor, oedema/edema, haemoglobin/hemoglobin. Both sides are folded the same way,
+#: so a rule can only merge two spellings, never part one word from itself; each applies to
+#: words of at least SPELLING_MIN letters ("four", "hour", "does" keep their letters).
+SPELLING_MIN = 6
+_SPELLINGS = (
+    (re.compile(r"(?<=[a-z]{3})is(?=(?:e|ed|es|ing|ation|ations)$)"), "iz"),
+    (re.compile(r"(?<=[a-z])ys(?=(?:e|ed|es|ing)$)"), "yz"),
+    (re.compile(r"(?<=[a-z]{3})our(?=(?:s|ed|ing|ite|ites|al|able|ably)?$)"), "or"),
+    (re.compile(r"(?<=[a-z])[ao]e(?=[a-z])(?!s$)|^[ao]e(?=[b-df-hj-np-tv-z])"), "e"),
+)
+
+
+def _spelling(word: str) -> str:
+    if len(word) < SPELLING_MIN:
+        return word
+    for pattern, repl in _SPELLINGS:
+        word = pattern.sub(repl, word)
+    return word
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Snowball (Porter2) stem of an English word, with a noun folded onto the verb it is
-    derived from: response/responded/responders, remission/remitted, reduction/reduced."""
-    w = word.lower().strip("'-")
+    """The Snowball (Porter2) stem of an English word, British spellings read as American,
+    with a noun folded onto the verb it is derived from: response/responded/responders,
+    remission/remitted, reduction/reduced."""
+    w = _spelling(word.lower().strip("'-"))
     out = _english()(w)
     for pattern, tail, verb in _DERIVED:
         if pattern.search(w) and out.endswith(tail) and len(out) - len(tail) + len(verb) >= 4:

@@ -36,15 +36,18 @@ def _reach(
     ]
     starts = [t[0] for t in tokens]
     reach: list[list[tuple[int, float]]] = [[] for _ in tokens]  # per token: (q index, cost)
+    groups = binding_spans(text, qs)
     for qi, q in enumerate(qs):
-        first_after = bisect.bisect_left(starts, q.end)
+        # measured from the number's stretch: its annotating bracket, its list
+        g0, g1 = groups[qi]
+        first_after = bisect.bisect_left(starts, g1)
         for ti, (t0, t1, _stem) in enumerate(tokens):
-            if t1 <= q.start:
-                dist = bisect.bisect_left(starts, q.start) - ti
-                between = text[t1 : q.start]
-            elif t0 >= q.end:
+            if t1 <= g0:
+                dist = bisect.bisect_left(starts, g0) - ti
+                between = text[t1:g0]
+            elif t0 >= g1:
                 dist = ti - first_after + 1
-                between = text[q.end : t0]
+                between = text[g1:t0]
             else:
                 continue
             if dist > window:
@@ -57,6 +60,61 @@ def _reach(
             cost = dist + 3 * len(BOUNDARY_RE.findall(between)) + lean
             reach[ti].append((qi, cost))
     return tokens, reach
+
+
+#: what joins the numbers of one list: "14.6% and 5.5%", "2, 4, and 7", "12% vs 9%"
+COORDINATION_RE = re.compile(r"\s*(?:,\s*)?(?:(?:and|or|vs\.?|versus|&)\s*)?")
+#: a bracket right after a number that annotates it: "6.81% (6.74-6.89)", "34.6% (95% CI
+#: 34.5-34.8)", "12 (29%)"; at most this many characters and words of letters
+ANNOTATION_CHARS = 40
+ANNOTATION_WORDS = 2
+_ANNOTATION_RE = re.compile(rf"\s*[(\[]([^()\[\]]{{1,{ANNOTATION_CHARS}}})[)\]]")
+_LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
+
+
+def binding_spans(text: str, qs: list[Quantity]) -> list[tuple[int, int]]:
+    """For each quantity, the stretch of text that words are measured from when binding.
+
+    A short bracket of numbers right after a number annotates it ("6.81% (6.74-6.89) for
+    DME"): the bracket is part of its number's stretch, and the numbers in it share that
+    stretch, so the words after the bracket describe the number before it. A list of numbers
+    of one kind ("were 14.6% and 5.5%") is one stretch: which of them the words before or
+    after are about is given by their order ("respectively"), not by nearness. Any other
+    number is its own stretch."""
+    order = sorted(range(len(qs)), key=lambda i: qs[i].start)
+    out = [(q.start, q.end) for q in qs]
+    host: dict[int, int] = {}  # an annotating number -> the number it annotates
+    for n, i in enumerate(order):
+        if i in host:
+            continue
+        m = _ANNOTATION_RE.match(text, qs[i].end)
+        inner = [j for j in order[n + 1 :] if m and qs[j].start < m.end()]
+        if m and inner and len(_LETTERS_RE.findall(m.group(1))) <= ANNOTATION_WORDS:
+            out[i] = (qs[i].start, m.end())
+            for j in inner:
+                host[j] = i
+    heads = [i for i in order if i not in host]
+    runs: list[list[int]] = []
+    for i in heads:
+        if runs:
+            prev = runs[-1][-1]
+            gap = text[out[prev][1] : qs[i].start]
+            if (
+                qs[i].kind == qs[prev].kind
+                and qs[i].unit == qs[prev].unit
+                and gap.strip()
+                and COORDINATION_RE.fullmatch(gap)
+            ):
+                runs[-1].append(i)
+                continue
+        runs.append([i])
+    for run in runs:
+        span = (out[run[0]][0], out[run[-1]][1])
+        for i in run:
+            out[i] = span
+    for j, i in host.items():
+        out[j] = out[i]
+    return out
 
 
 def contexts(

@@ -21,6 +21,10 @@ SOURCE_WINDOW = 12
 PARAGRAPH_RE = re.compile(r"\n\s*\n")
 LEAD_SENTENCES = 2  # a sentence that names nothing reads its subject from these before it
 LEAD_TITLES = 3  # ... or from the title lines above it ("Halden Fatigue" / "Rating Scale")
+#: a name in at least this share of a source's sentences is what the source is about, not
+#: what one of its numbers is about ("Covid-19" in a Covid-19 trial)
+TOPICAL_SHARE = 0.5
+TOPICAL_MIN_SENTENCES = 3
 NAME_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 CITE_GROUP_RE = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
 
@@ -127,6 +131,34 @@ class SourceIndex:
     def quantities_in(self, span: tuple[int, int]) -> list[Quantity]:
         """The quantities of one sentence of the source, in order."""
         return self._sentence_quantities.get(span, [])
+
+    @cached_property
+    def _folded_sentences(self) -> list[str]:
+        return [fold(self.source.text[a:b]) for a, b in self.sentences]
+
+    @cached_property
+    def _topical(self) -> dict[str, bool]:
+        return {}
+
+    def topical(self, tag: Tag) -> bool:
+        """Whether a name is the source's topic: named, in any of its forms, in at least
+        TOPICAL_SHARE of its sentences. Such a name binds every number of the source, so it
+        ties none of them to a claim's subject (cached)."""
+        if not tag.is_name:
+            return False
+        found = self._topical.get(tag.key)
+        if found is None:
+            sentences = self._folded_sentences
+            pattern = re.compile(
+                "|".join(rf"(?<![a-z0-9]){re.escape(f)}(?![a-z0-9])" for f in sorted(tag.forms))
+                or r"(?!x)x"
+            )
+            hits = sum(1 for s in sentences if pattern.search(s))
+            found = len(sentences) >= TOPICAL_MIN_SENTENCES and (
+                hits >= TOPICAL_SHARE * len(sentences)
+            )
+            self._topical[tag.key] = found
+        return found
 
     def tags_in_sentence(
         self, span: tuple[int, int], lexicon: Lexicon, vocab: Vocabulary

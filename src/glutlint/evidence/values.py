@@ -267,6 +267,25 @@ def _clause_words(text: str, q: Quantity) -> set[str]:
     return {stem for *_x, stem in content_tokens(text[start:end])}
 
 
+def _within_bound(q: Quantity, bound: Quantity) -> bool:
+    """Whether a source bound ("at least 1%", "< 10 days") allows the claim's value: a
+    threshold the value meets says nothing against it."""
+    if bound.comparator not in {"<", "<=", ">", ">="} or (bound.kind, bound.unit) != (
+        q.kind,
+        q.unit,
+    ):
+        return False
+    limit = bound.value if bound.high is None else bound.high
+    ends = [q.value] if q.high is None else [q.value, q.high]
+    if bound.comparator == "<":
+        return all(e < limit for e in ends)
+    if bound.comparator == "<=":
+        return all(e <= limit for e in ends)
+    if bound.comparator == ">":
+        return all(e > limit for e in ends)
+    return all(e >= limit for e in ends)
+
+
 def _definite(q: Quantity, text: str) -> bool:
     """A value definite enough for another value to contradict it: a date, a year, a quantity
     with a unit (percent, dose, duration), or a count of four or more of something named
@@ -315,6 +334,7 @@ def _contradiction(
         return None  # a range the source gives one end of is not contradicted by it
     if len(claim.values) > 1:
         others = [o for o in others if not _taken(claim, q, words, o) and not _another(claim, q, o)]
+    others = [o for o in others if not _within_bound(q, o[2].q)]
     if q.kind == "count" and not q.unit:
         counted = _counted(claim.sentence.text, q)
         others = [o for o in others if counted and _counted(o[1].source.text, o[2].q) == counted]
@@ -328,7 +348,9 @@ def _contradiction(
     for o in others:
         shared = {w for w in _owned(words, o[2].context) if w not in plain and w in clause}
         theirs = o[1].frame(o[2].sentence, lexicon, vocab)
-        tied = bool(claimed & theirs.bound.get(o[2].q.start, frozenset()))
+        tied = any(
+            not o[1].topical(t) for t in claimed & theirs.bound.get(o[2].q.start, frozenset())
+        )
         if len(shared) < SAME_SUBJECT_WORDS and not (tied and shared):
             continue
         if mine.agents and theirs.agents and not mine.agents & theirs.agents:
@@ -395,9 +417,18 @@ def _better_other(
         said = {stem for *_x, stem in content_tokens(idx.source.text[a:b])}
         mine = {w for w, (_d, owned) in words.items() if owned and w not in plain}
         have = max(have, len(mine & said))
-    # another number owns clearly more of what the claim's number is about
+    # another number owns clearly more of what the claim's number is about, and nothing the
+    # claim gives to another of its numbers: "lifetime ... 11 to 15% and 12-month ... 6%"
+    # sends a passage on lifetime prevalence to 11 to 15%, not to 6%
     need = {0: 1, 1: 3}.get(have)  # two or more shared words: the match is about the same thing
-    scored = [o for o in others if need is not None and rank(o)[0] >= need]
+    elsewhere = _given_elsewhere(claim, q, words) - plain
+    scored = [
+        o
+        for o in others
+        if need is not None
+        and rank(o)[0] >= need
+        and not elsewhere & {w for _d, w, owned in o[2].context if owned}
+    ]
     strong = max(scored, key=rank) if scored else None
     vocab = vocabulary(lexicon)
     mine_frame = frame() if strong is None else None
@@ -476,6 +507,17 @@ def _counted(text: str, q: Quantity) -> str:
     for _a, _b, stem in content_tokens(after)[:1]:
         return stem
     return ""
+
+
+def _given_elsewhere(claim: Claim, q: Quantity, words: dict[str, tuple[int, bool]]) -> set[str]:
+    """The words the claim gives to its other numbers of the same kind and not to this one
+    (a duration's words, "remission ... at 24 hours", say what a share is about too)."""
+    mine = {w for w, (_d, owned) in words.items() if owned}
+    out: set[str] = set()
+    for v in claim.values:
+        if v is not q and _same_family(q, v):
+            out |= {w for w, (_d, owned) in _claim_words(claim, v).items() if owned}
+    return out - mine
 
 
 def _taken(claim: Claim, q: Quantity, words: dict[str, tuple[int, bool]], other: Candidate) -> bool:
