@@ -1031,9 +1031,18 @@ def test_gl503_passes_a_mention_that_agrees(tmp_path: Path) -> None:
             "Orsini et al. (2022) [@orsini2022] saw LDL cholesterol fall by 38%.",
             "Orsini and Brandt [@orsini2022] saw LDL cholesterol fall by 38%.",
             "In 2022 [@orsini2022], LDL cholesterol fell by 38%.",
+            # a bare "X and Y" that names no author the bibliography knows is a list
+            "LDL cholesterol fell by 38% in Kenya, Somalia and Tanzania [@orsini2022].",
+            "LDL cholesterol fell by 38% in two districts, Mopeia and Nicoadala [@orsini2022].",
         ]
     ):
         assert only(_small(tmp_path / str(i), text), "GL503") == []
+
+
+def test_gl503_a_bare_pair_naming_a_known_author_is_a_mention(tmp_path: Path) -> None:
+    text = "Brandt and Halden [@orsini2022] saw LDL cholesterol fall by 38%."
+    [d] = only(_small(tmp_path, text), "GL503")
+    assert "names Brandt" in d["message"] and "orsini2022: Orsini" in d["message"]
 
 
 def test_gl102_a_clause_after_the_last_citation(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .coverage import authors_own, cited_spans, covered, non_claim_spans
 from .lexicon import Lexicon
 from .manuscript import Document, Sentence
-from .numerals import fold
+from .numerals import fold, read_quantities
 from .quantities import Quantity, may_hold_numbers, numbers
 
 if TYPE_CHECKING:
@@ -46,8 +46,10 @@ NOT_VALUE_RE = re.compile(
     rf"|\b(?i:{_WORD_NUMBER})\s+(?=(?:[\w-]+\s+){{0,2}}{_LITERATURE}\b)"
     r"|\b(?i:one)(?=\s+of\b)"
     r"|(?<=\bper\s)\d{1,3}(?:,\d{3})+|(?<=\bper\s)\d{3,}"
-    r"|(?<=[A-Z]{2}\s)(?<![A-Za-z][A-Z]{6}\s)\d{1,2}\b(?![.,]\d|\s*%)"
 )
+#: "HAM-D 17", "MADRS 10": a small number right after an acronym is part of its name, unless a
+#: unit follows it ("KCN 55 min", "NaCl 20 mM"): then it is a measurement
+_ACRONYM_NUMBER_RE = re.compile(r"(?<=[A-Z]{2}\s)(?<![A-Za-z][A-Z]{6}\s)\d{1,2}\b(?![.,]\d|\s*%)")
 #: "transcript 2 (CCAT2)": a number followed by a bracketed code that holds it
 _NAMED_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,4})\s*[(\[]\s*([A-Za-z][\w-]*?)\s*[)\]]")
 #: "COVID-19 (coronavirus disease 2019)": a code, then its bracketed spelling out
@@ -138,6 +140,11 @@ def skip_spans(original: str) -> list[tuple[int, int]]:
 def _skip_spans(text: str) -> list[tuple[int, int]]:
     out = [(m.start(), m.end()) for m in REF_RE.finditer(text)]
     out += [(m.start(), m.end()) for m in NOT_VALUE_RE.finditer(text)]
+    for m in _ACRONYM_NUMBER_RE.finditer(text):
+        measured = read_quantities(text[m.start() : m.start() + 24])
+        first = measured[0] if measured else None
+        if not (first and first.start == 0 and first.unit and first.text.strip() != m.group()):
+            out.append((m.start(), m.end()))
     for m in _NAMED_NUMBER_RE.finditer(text):
         if re.search(rf"(?<!\d){m.group(1)}(?!\d)", m.group(2)):
             out.append((m.start(1), m.end(1)))

@@ -14,6 +14,7 @@ from ..quantities import Quantity, source_numbers
 from ..readers import Place
 from ..sentences import source_sentences
 from ..sources import SourceText
+from ..tables import with_column_units
 from .binding import Frame, Tag, Vocabulary, bind, contexts, tags_in
 
 CLAIM_WINDOW = 8
@@ -89,7 +90,7 @@ class SourceIndex:
     def quantities(self) -> list[SourceQuantity]:
         text = self.source.text
         by_sentence: dict[tuple[int, int], list[Quantity]] = {}
-        for q in source_numbers(text, self.source.store):
+        for q in with_column_units(text, source_numbers(text, self.source.store)):
             by_sentence.setdefault(self.sentence_of(q.start), []).append(q)
         out: list[SourceQuantity] = []
         for (a, b), qs in by_sentence.items():

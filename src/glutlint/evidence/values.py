@@ -51,6 +51,11 @@ def _owned(words: dict[str, tuple[int, bool]], context: list[tuple[int, str, boo
     return {w for _d, w, owned in context if owned and w in mine}
 
 
+#: A year the cited sources give in this many sentences is one of their subjects (the year
+#: of the study they report), not a detail the claim took from the wrong passage. Not so a
+#: count or a share: small numbers recur in a long text by chance.
+PERVASIVE = 3
+
 #: A claim restates a source sentence when that share of its content words is in it: then a
 #: value the two share is about the same thing, however the numbers nearby bind.
 RESTATES = 0.75
@@ -191,15 +196,25 @@ def _check_value(
                 if year_satisfies(bound, int(q.value), actual):
                     matches.append(o)
     if matches:
+        # the passage that holds most of the claim's other numbers is the one it restates;
+        # then the one whose number owns most of what the claim's number is about
         best = max(
             matches,
-            key=lambda m: (len({w for w in _owned(words, m[2].context) if w not in WEAK}), m[0]),
+            key=lambda m: (
+                _companions(claim, q, m[1], m[2].sentence) if len(claim.values) > 1 else 0,
+                len({w for w in _owned(words, m[2].context) if w not in WEAK}),
+                m[0],
+            ),
         )
         _score_c, idx, sq = best
         passage = idx.passage(sq.q.start, sq.q.end, sq.q.text)
         better = None
         if (
             bound == "="
+            and not (
+                q.kind in {"year", "date"}
+                and len({(m[1].entry.key, m[2].sentence) for m in matches}) >= PERVASIVE
+            )
             and _definite(q, claim.sentence.text)
             and not _labelled_alike(q, claim.sentence.text, idx, sq)
             and not (
@@ -371,6 +386,11 @@ def _contradiction(
     return idx.passage(sq.q.start, sq.q.end, sq.q.text)
 
 
+#: how many of the words a claim's number owns its match's sentence must hold, anywhere, to
+#: be taken as about the same thing as loosely as one owned word
+LOOSELY_SAME = 2
+
+
 def _better_other(
     claim: Claim,
     q: Quantity,
@@ -391,6 +411,11 @@ def _better_other(
     _s, idx, sq = best
     if len(claim.values) > 1:
         others = [o for o in others if not _taken(claim, q, words, o) and not _another(claim, q, o)]
+        # "between 1981 and 1983 ... eight of ten provinces ... 2% (28/1163)": a match whose
+        # sentence holds more of the claim's other numbers than a rival's is the passage the
+        # claim restates, whatever words each shares with it
+        held = _companions(claim, q, idx, sq.sentence)
+        others = [o for o in others if _companions(claim, q, o[1], o[2].sentence) >= held]
     if _parenthetical(idx.source.text, sq):
         # "from 18.6% to 1.1% (a 94% decrease)": a number in brackets annotates the clause
         # before it, so that clause's words are its subject too
@@ -412,20 +437,28 @@ def _better_other(
         return len({w for w in _owned(words, o[2].context) if w not in plain}), o[0]
 
     have = rank(best)[0]
+    a, b = sq.sentence
+    said = {stem for *_x, stem in content_tokens(idx.source.text[a:b])}
+    mine = {w for w, (_d, owned) in words.items() if owned and w not in plain}
     if _parenthetical(idx.source.text, sq):
-        a, b = sq.sentence
-        said = {stem for *_x, stem in content_tokens(idx.source.text[a:b])}
-        mine = {w for w, (_d, owned) in words.items() if owned and w not in plain}
         have = max(have, len(mine & said))
+    elif len(mine & said) >= LOOSELY_SAME:
+        # the match's sentence speaks of what the claim's number is about, if further off
+        # than its nearest words ("SD = 3.24 min ... compared with normal lysis"): one shared
+        # word is then no reason to send the number elsewhere
+        have = max(have, 1)
     # another number owns clearly more of what the claim's number is about, and nothing the
     # claim gives to another of its numbers: "lifetime ... 11 to 15% and 12-month ... 6%"
     # sends a passage on lifetime prevalence to 11 to 15%, not to 6%
     need = {0: 1, 1: 3}.get(have)  # two or more shared words: the match is about the same thing
+    if _table_row(idx, sq.sentence):
+        need = None  # a table cell's words are its row's and column's, not its neighbours'
     elsewhere = _given_elsewhere(claim, q, words) - plain
     scored = [
         o
         for o in others
         if need is not None
+        and not _table_row(o[1], o[2].sentence)
         and rank(o)[0] >= need
         and not elsewhere & {w for _d, w, owned in o[2].context if owned}
     ]
@@ -507,6 +540,18 @@ def _counted(text: str, q: Quantity) -> str:
     for _a, _b, stem in content_tokens(after)[:1]:
         return stem
     return ""
+
+
+def _table_row(idx: SourceIndex, sentence: tuple[int, int]) -> bool:
+    """Whether a source sentence is a row of a table as the readers write it (cells joined
+    by " | "): which words a cell is about is its row's and column's, not nearness."""
+    return " | " in idx.source.text[sentence[0] : sentence[1]]
+
+
+def _companions(claim: Claim, q: Quantity, idx: SourceIndex, sentence: tuple[int, int]) -> int:
+    """How many of the claim's other numbers one source sentence gives."""
+    here = idx.quantities_in(sentence)
+    return sum(1 for v in claim.values if v is not q and any(supports(v, o) for o in here))
 
 
 def _given_elsewhere(claim: Claim, q: Quantity, words: dict[str, tuple[int, bool]]) -> set[str]:

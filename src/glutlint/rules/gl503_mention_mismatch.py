@@ -6,7 +6,9 @@ What it does
     [@orsini2022]", "Halden and Bram [@halden2015]") and compares it with the bibliography:
     the surname must be the first author's family name of one of the cited entries, and the
     year, when the mention gives one, that entry's year. Entries without authors or year are
-    not compared.
+    not compared. Two capitalised words joined by "and", with no "et al." and no year, read
+    as authors only when the bibliography knows one of them as an author: "Halden and Bram"
+    may be a mention, "Somalia and Tanzania" or "Mopeia and Nicoadala" is a list of places.
 
 Why
     The name and year in the sentence are what the reader sees and repeats. A mention that
@@ -21,6 +23,7 @@ Example
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -44,8 +47,21 @@ def _family(author: str) -> str:
     return author.split(",")[0] if "," in author else (author.split() or [""])[-1]
 
 
+_MARKED_RE = re.compile(r"\bet\s+al\b|\bcolleagues\b|\bco-?workers\b", re.I)
+_WORD_RE = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def _unmarked_strangers(said: str, year: int | None, authors: set[str]) -> bool:
+    """Whether a mention is a bare "X and Y" naming nobody the bibliography knows as an
+    author: without "et al." or a year, that is as likely a list of places or things."""
+    if year is not None or _MARKED_RE.search(said):
+        return False
+    return not any(_fold(w) in authors for w in _WORD_RE.findall(said))
+
+
 def check(ctx) -> Iterator[Finding]:
     entries = ctx.project.entries
+    authors = {_fold(_family(a)) for e in entries.values() for a in e.authors}
     for doc in ctx.documents:
         for s in doc.sentences:
             if not s.cites:
@@ -69,6 +85,8 @@ def check(ctx) -> Iterator[Finding]:
                 line, col = s.pos(mention.start)
                 end_line, end_col = s.pos(mention.end)
                 said = fold_text(text[mention.start : mention.end]).strip()  # digits as read
+                if _unmarked_strangers(said, mention.year, authors):
+                    continue
                 same = [e for e in named if _fold(_family(e.authors[0])) == _fold(mention.surname)]
                 if not same:
                     firsts = ", ".join(f"{e.key}: {_family(e.authors[0])}" for e in named)
