@@ -741,3 +741,134 @@ def test_the_pre_check_agrees_with_extraction(parts: list[str]) -> None:
     text = " ".join(parts)
     if not may_hold_numbers(text):
         assert extract(text) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# real sentences of tests/fixtures/jats (open-access articles): spreads, cycles, multipliers,
+# hedged lists, year pairs
+# ---------------------------------------------------------------------------------------------
+
+JATS = Path(__file__).resolve().parent / "fixtures" / "jats"
+PBDE_MALES = "In the high-dose treatment, PBDE-47 levels were 64.62 ± 6.10 µg/g carcass in males."
+PBDE_LOW = "males had a body burden of 11.43 ± 1.24 μg PBDE-47/g carcass"
+PHOTOPERIOD = "under a 16 hr:8 hr light:dark photoperiod with water quality parameters of 24–26°C"
+MOLAR_EXCESS = "at inhibitor-to-enzyme molar excess of 20 (xI = 20), all Lip-HSL enzymes"
+HERDS = (
+    "The province has a total of 32,629 cattle, 1,308 water buffaloes, 194,052 goats and "
+    "47,603 sheep, of which the majority are kept in rural areas"
+)
+RVF_YEARS = "In 2006/2007 in Kenya, Somalia and Tanzania the disease caused more than 1,000"
+
+
+def _jats_line(name: str, needle: str) -> str:
+    """The text line of a JATS fixture that holds `needle`, as the source reader gives it."""
+    from glutlint.readers import read
+
+    path = JATS / name
+    r = read(path.read_bytes(), path, path.name)
+    return next(line for line in r.lines if needle in line)
+
+
+def test_the_real_sentences_are_in_the_fixtures() -> None:
+    assert "64.62 ± 6.10 μg/g carcass in males" in _jats_line("ehp-116-1694.nxml", "64.62")
+    assert "16 hr:8 hr light:dark" in _jats_line("ehp-116-1694.nxml", "16 hr:8 hr")
+    assert "molar excess of 20 (" in _jats_line("pone.0046493.nxml", "inhibitor-to-enzyme")
+    assert "194,052 goats and 47,603 sheep" in _jats_line("pntd.0002065.nxml", "194,052")
+    assert RVF_YEARS in _jats_line("pntd.0002065.nxml", "2006/2007")
+
+
+@pytest.mark.parametrize("text", [PBDE_MALES, "64.62 ± 6.10 μg/g carcass"])
+def test_mean_plus_minus_spread_unit_gives_the_unit_to_the_mean(text: str) -> None:
+    mean, spread = extract(text)
+    assert summary(mean) == (64.62, None, "dose", "µg", "=")
+    assert summary(spread) == (6.1, None, "dose", "µg", "=")
+    assert supported_by_any(one("reached 64.62 µg/g in males"), extract(text))
+    assert not supported_by_any(one("reached 64.62 mg/g in males"), extract(text))
+    assert not supported_by_any(one("reached 6.4 µg/g in males"), extract(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (PBDE_LOW, [(11.43, "dose", "µg"), (1.24, "dose", "µg")]),
+        ("5.1 ± 0.4 (SEM) mg", [(5.1, "dose", "mg"), (0.4, "dose", "mg")]),
+        ("7 +/- 2 SD days", [(7, "duration", "day"), (2, "duration", "day")]),
+        ("12 mg ± 3", [(12, "dose", "mg"), (3, "dose", "mg")]),
+        ("1.2–3.4 mg", [(1.2, "dose", "mg")]),
+        # no "±": the unit of the next value is not the bare number's
+        ("64.62 in males, 6.10 µg/g in females", [(64.62, "count", ""), (6.1, "dose", "µg")]),
+        ("64.62 and 6.10 µg/g carcass, respectively", [(64.62, "dose", "µg"), (6.1, "dose", "µg")]),
+    ],
+)
+def test_spread_units(text: str, expected: list[tuple]) -> None:
+    assert [(round(q.value, 6), q.kind, q.unit) for q in extract(text)] == expected
+
+
+def test_a_light_dark_cycle_is_two_durations() -> None:
+    got = [summary(q) for q in extract(PHOTOPERIOD)]
+    assert got[:2] == [(16, None, "duration", "hour", "="), (8, None, "duration", "hour", "=")]
+    assert supported_by_any(one("dark for 8 h"), extract(PHOTOPERIOD))
+    assert not supported_by_any(one("dark for 9 h"), extract(PHOTOPERIOD))
+    # a colon after no quantity stays a code: "doi:10", a clock "10:30", "vol 12:345"
+    assert extract("doi:10.1/x and at 10:30 h") == []
+    # a slash before a unit is a denominator, not a second quantity
+    assert [summary(q) for q in extract("10 mg/kg")] == [(10, None, "dose", "mg/kg", "=")]
+
+
+def test_a_number_written_as_a_multiplier_is_a_ratio() -> None:
+    assert summary(extract(MOLAR_EXCESS)[0]) == (20, None, "ratio", "×", "=")
+    assert supported_by_any(one("a 20-fold molar excess"), extract(MOLAR_EXCESS))
+    assert supported_by_any(one("a 3-fold rise"), extract("rose by a factor of 3."))
+    # a bare number that counts something is no multiplier ...
+    assert summary(one("an excess of 20 deaths")) == (20, None, "count", "", "=")
+    assert not supported_by_any(one("about three times as much"), extract("three subgroups"))
+    assert not supported_by_any(one("a 20-fold excess"), extract("xI = 20, all 20 enzymes"))
+    # ... and "in excess of" is a bound
+    assert summary(one("in excess of 20, the")) == (20, None, "count", "", ">")
+
+
+def test_a_hedge_governs_every_item_of_its_list() -> None:
+    claim = extract("roughly 194,000 goats and 47,600 sheep")
+    assert [q.comparator for q in claim] == ["~", "~"]
+    assert all(supported_by_any(q, extract(HERDS)) for q in claim)
+    claim = extract("about 32,600 cattle, 1,300 water buffaloes, 194,000 goats and 47,600 sheep")
+    assert [q.comparator for q in claim] == ["~"] * 4
+    assert all(supported_by_any(q, extract(HERDS)) for q in claim)
+    assert [q.comparator for q in extract("about 5 and 10 mg")] == ["~", "~"]
+    assert [q.comparator for q in extract("nearly 5, 10 or 20 days")] == ["~", "~", "~"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "about 20 patients were treated and 30 withdrew",  # a clause, not a list
+        "about 194,000 goats; 47,600 sheep",
+        "about 194,000 goats, whereas 47,600 sheep",
+        "approximately 20 patients and exactly 30 controls",
+    ],
+)
+def test_a_hedge_does_not_leak_into_the_next_clause(text: str) -> None:
+    assert extract(text)[-1].comparator == "="
+
+
+def test_a_list_item_with_its_own_comparator_keeps_it() -> None:
+    assert [q.comparator for q in extract("about 20 patients and at least 30")] == ["~", ">="]
+    assert not supported_by_any(one("47,600 sheep"), extract(HERDS))  # no hedge: exact
+
+
+def test_two_consecutive_years_joined_by_a_slash_are_a_year_range() -> None:
+    q = extract(RVF_YEARS)[0]
+    assert summary(q) == (2006, 2007, "year", "", "=")
+    source = extract(RVF_YEARS)
+    for claim in ("In 2006/2007, RVF caused", "in 2006", "in 2007", "from 2006 to 2007"):
+        assert supported_by_any(one(claim), source), claim
+    assert not supported_by_any(one("in 2008"), source)
+    assert not any(q.kind in ("fraction", "count") and q.value >= 2006 for q in source)
+    assert summary(one("in the 2006/07 season")) == (2006, 2007, "year", "", "=")
+    assert [summary(q) for q in extract("in 1990/2000 and")] == [
+        (1990, None, "year", "", "="),
+        (2000, None, "year", "", "="),
+    ]
+    assert [q.kind for q in extract("1950/2000 samples")] == ["count", "count"]
+    assert summary(one("in 2/3 of them")) == (round(2 / 3, 6), None, "fraction", "", "=")
+    assert [q.value for q in extract("the 12/20, and")] == [12, 20]

@@ -458,7 +458,7 @@ _DIGITS = re.compile(
 _SCALE_AFTER = re.compile(r"(?i)[ \t]+(thousand|million|billion)" + _B)
 _CONTINUATION = re.compile(r"(?:[-‐–−,./:+]*[0-9A-Za-zµμ]+)+")
 _COMMA_LIST = re.compile(r"(?:,[0-9]+(?:[-–][0-9]+)?)+")
-_SLASH_TAIL = re.compile(r"/([0-9]+)(?![0-9A-Za-z.,/])")
+_SLASH_TAIL = re.compile(r"/([0-9]+)(?![0-9A-Za-z/]|[.,][0-9A-Za-z])")  # "2006/2007, the"
 _RANGE_DASH = re.compile(r"[ \t]?[-‐–—][ \t]?(?=[0-9])")
 _RANGE_SUSPENDED = re.compile(r"[-‐][ \t]+(?:to|and)[ \t]+(?=[0-9])")
 _RANGE_WORD = re.compile(r"(?i)[ \t\n]+(?:to|through)[ \t\n]+")
@@ -473,6 +473,8 @@ _OVER = re.compile(r"(?i)over\b")
 _AS_THE = re.compile(r"(?i)[ \t\n]+(?:as|the|that)\b")
 _A_SCALE = re.compile(r"(?i)a[ \t\n]+(hundred|thousand|dozen)\b")
 _A_DECADE = re.compile(r"(?i)a[ \t\n]+decade$")
+#: what names a bare number as a multiplier: "a factor of 3", "a molar excess of 20"
+_MULTIPLIER_BEFORE = re.compile(r"(?i)(?<![A-Za-z])(?:factor|(?<!in )excess)[ \t\n]+of[ \t\n]+$")
 
 _CAND = re.compile(
     r"[-−]?\.?[0-9]"
@@ -541,7 +543,22 @@ class _Scanner:
                 m = _PREFIX_WORD.search(t, max(0, s - 12), s)
                 return not (m and m.group(1).lower() in _YEAR_PREFIXES)
             return False
+        if c in ":/" and self._after_unit(s):
+            return False  # "16 hr:8 hr"
         return c in ",.:/_" and b.isalnum()  # "6,7" lists, "doi:10", "x_2"
+
+    def _after_unit(self, s: int) -> bool:
+        """A colon or slash right after the unit of the quantity just read, before a number
+        that has a unit of its own, joins two quantities, not the parts of a code: "under a
+        16 hr:8 hr light:dark cycle", "12 h/12 h". "doi:10" and "vol:page" have no quantity
+        before the colon, and "10 mg/kg" no number after the slash."""
+        if not self.out or s < 2:
+            return False
+        prev = self.out[-1]
+        if prev.end != s - 1 or not prev.unit or prev.kind in ("year", "date"):
+            return False
+        num = self._digits_at(s)
+        return num is not None and self._unit_after(num.end, False) is not None
 
     def _digits_at(self, p: int) -> _Num | None:
         m = _DIGITS.match(self.text, p)
@@ -639,12 +656,31 @@ class _Scanner:
         return self._finish(num)
 
     def _slash(self, num: _Num) -> int:
-        """ "2/3" is a fraction; "14/30" two counts; "4/21/1985" nothing."""
+        """ "2/3" is a fraction; "14/30" two counts; "4/21/1985" nothing; "2006/2007" and
+        "2006/07" the span of two calendar years (a season, a fiscal or school year), read as
+        the range 2006-2007 like "2006-07"; two years further apart ("1990/2000") are two
+        years. A year is never the numerator of a fraction nor a count, unless a count noun
+        follows ("1950/2000 samples")."""
         t = self.text
         m = _SLASH_TAIL.match(t, num.end)
         if not m or not num.plain_int:
             return self._skip_cont(num.start)
         a, b = int(num.value), int(m.group(1))
+        if len(m.group(1)) == 2 and 1900 <= a <= 2099 and num.end - num.start == 4:
+            b = a // 100 * 100 + b  # "2006/07"
+        if (
+            num.end - num.start == 4
+            and 1900 <= a < b <= 2099
+            and len(m.group(1)) in (2, 4)
+            and not _COUNT_NOUNS_AFTER.match(t, m.end())
+        ):
+            if b == a + 1:
+                self._emit_raw(float(a), float(b), "year", "", 0, num.start, m.end())
+            else:
+                self._emit_raw(float(a), None, "year", "", 0, num.start, num.end)
+                self._emit_raw(float(b), None, "year", "", 0, num.end + 1, m.end())
+            return m.end()
+        b = int(m.group(1))
         if 0 < a < b <= 10:
             self._emit_raw(a / b, None, "fraction", "", 0, num.start, m.end())
         else:
@@ -798,6 +834,8 @@ class _Scanner:
                 and not _COUNT_NOUNS_AFTER.match(t, end)
             ):
                 kind = "year"
+            elif unit is None and high is None and self._multiplier(start, end):
+                kind, canon = "ratio", "×"
         self._emit_raw(
             num.value * factor,
             high.value * factor if high is not None else None,
@@ -810,6 +848,17 @@ class _Scanner:
             postfix=">=" if plus else "",
         )
         return max(end, num.start + 1)
+
+    def _multiplier(self, start: int, end: int) -> bool:
+        """A bare number written as a multiplier is a ratio, as "20-fold" is: "by a factor of
+        3", "at a molar excess of 20 (x = 20)". Only when it counts nothing: "an excess of 20
+        deaths" is a count of deaths."""
+        t = self.text
+        if not _MULTIPLIER_BEFORE.search(t, max(0, start - 24), start):
+            return False
+        after = _UNIT_GAP.match(t, end)
+        nxt = t[after.end() : after.end() + 1] if after else ""
+        return not (nxt.isalpha() or nxt in "%µμ°º")
 
     def _unit_after(self, e: int, word: bool) -> _Unit | None:
         t = self.text
@@ -914,6 +963,76 @@ def _propagate_units(text: str, raws: list[_Raw]) -> None:
         )
 
 
+#: "±" between a mean and its spread, in print or ASCII, with the spread's label before it:
+#: "64.62 ± 6.10", "12 +/- 3", "5.1 ± SD 0.4"
+_PLUS_MINUS = re.compile(
+    r"[ \t\n]*(?:±|\+/-|\+/−|\+-|∓)[ \t\n]*(?:(?:SD|SEM|SE|s\.d\.|s\.e\.(?:m\.)?)[ \t\n]*)?"
+)
+#: the spread's label between the spread and the unit: "6.1 SD mg", "6.1 (SEM) mg"
+_SPREAD_LABEL = re.compile(r"[ \t]*\(?(?:SD|SEM|SE|s\.d\.|s\.e\.(?:m\.)?)\)?[ \t]*")
+
+
+def _share_spread_units(text: str, raws: list[_Raw]) -> None:
+    """ "mean ± SD unit" gives the unit to the mean as well as to the spread: a reader of
+    "64.62 ± 6.10 µg/g" reads 64.62 µg/g, and a claim of 64.62 µg/g is that value, not a
+    bare 64.62 beside a 6.10 µg/g. The unit may also follow the spread's label ("5.1 ± 0.4
+    SD mg", "5.1 ± 0.4 (SEM) mg"), and a unit written after the mean alone ("12 mg ± 3")
+    is the spread's too. Only a mean and a spread joined by "±" share a unit: "64.62 in
+    males, 6.10 µg/g in females" are two values."""
+    for i in range(len(raws) - 1):
+        mean, spread = raws[i], raws[i + 1]
+        if mean.high is not None or spread.high is not None or mean.end > spread.start:
+            continue
+        if not _PLUS_MINUS.fullmatch(text, mean.end, spread.start):
+            continue
+        if mean.kind == "count" and not mean.unit:
+            if spread.unit and spread.kind not in ("year", "date", "fraction"):
+                kind, unit, f = spread.kind, spread.unit, spread.factor
+            elif spread.kind == "count" and not spread.unit:
+                label = _SPREAD_LABEL.match(text, spread.end)
+                u = _match_unit(text, label.end()) if label and label.end() > spread.end else None
+                if u is None or not u.unit:
+                    continue
+                kind, unit, f = u.kind, u.unit, u.factor
+                raws[i + 1] = replace(
+                    spread, value=spread.value * f, kind=kind, unit=unit, factor=f
+                )
+            else:
+                continue
+            raws[i] = replace(mean, value=mean.value * f, kind=kind, unit=unit, factor=f)
+        elif mean.unit and spread.kind == "count" and not spread.unit:
+            if mean.kind in ("year", "date", "fraction"):
+                continue
+            f = mean.factor
+            raws[i + 1] = replace(
+                spread, value=spread.value * f, kind=mean.kind, unit=mean.unit, factor=f
+            )
+
+
+#: Between two items of a list that one hedge governs: the first item's noun (at most two
+#: words, "goats", "water buffaloes") and a comma, "and" or "or", and nothing after these.
+_HEDGED_LIST_GAP = re.compile(
+    r"(?i)(?:[ \t\n]+(?!(?:and|or)\b)[A-Za-z][A-Za-z'’-]*){0,2}"
+    r"(?:[ \t\n]*,[ \t\n]*(?:(?:and|or)[ \t\n]+)?|[ \t\n]+(?:and|or)[ \t\n]+)"
+)
+
+
+def _distribute_hedges(text: str, raws: list[_Raw]) -> None:
+    """A hedge before a list governs every item of it, as a reader reads "about 5 and 10 mg"
+    or "roughly 194,000 goats and 47,600 sheep": both numbers are approximate. Only items
+    joined by a comma, "and" or "or", each at most a number and a two-word noun; an item with
+    a comparator of its own keeps it, and a longer stretch of words is a clause, which the
+    hedge does not reach ("about 20 were treated and 30 withdrew": 30 is exact)."""
+    for i in range(1, len(raws)):
+        prev, cur = raws[i - 1], raws[i]
+        if prev.comparator != "~" or cur.comparator != "=" or prev.end > cur.start:
+            continue
+        if {prev.kind, cur.kind} & {"year", "date"}:
+            continue
+        if _HEDGED_LIST_GAP.fullmatch(text, prev.end, cur.start):
+            raws[i] = replace(cur, comparator="~")
+
+
 # Same-length normalisation so every offset found in the copy is valid in the original.
 _NORMALISE = str.maketrans(
     {
@@ -938,7 +1057,9 @@ def extract(text: str, *, skip_spans: Iterable[tuple[int, int]] = ()) -> list[Qu
     combined = bytearray(a | b for a, b in zip(mask, taken, strict=True))
     raws.extend(_Scanner(work, combined).run())
     raws.sort(key=lambda r: (r.start, r.end))
+    _share_spread_units(work, raws)
     _propagate_units(work, raws)
+    _distribute_hedges(work, raws)
     return [
         Quantity(
             value=r.value,

@@ -287,8 +287,11 @@ def supports(claim: Quantity, source: Quantity) -> bool:
 
     * Years and dates match exactly; a year matches a date in that year; comparators on years
       ("since 1985") are ignored.
-    * Units must be convertible: a bare number matches any unit; percent and fractions are one
-      family; week = 7 days, day = 24 hours, year = 12 months, g = 1000 mg, mg/week vs mg/day.
+    * Units must be convertible: a bare number matches a percentage or a fraction, never a
+      dimension (minutes, mg, points) nor a ratio: "-fold" says the number is a multiplier,
+      which a bare "three subgroups" is not (extraction reads "a factor of 3" and "a molar
+      excess of 20" as ratios); percent and fractions are one family; week = 7 days,
+      day = 24 hours, year = 12 months, g = 1000 mg, mg/week vs mg/day.
       Conversions between different units must be exact (1 week = 7 days, not 6).
     * The claim is compared at its own written precision: claim 43 accepts 43.2, claim 43.2
       rejects 43.  Fractions are exact, so "two-thirds" and "67%" support each other.

@@ -79,6 +79,9 @@ ANNOTATION_CHARS = 40
 ANNOTATION_WORDS = 2
 _ANNOTATION_RE = re.compile(rf"\s*[(\[]([^()\[\]]{{1,{ANNOTATION_CHARS}}})[)\]]")
 _LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
+#: "±" between a number and its spread: "64.62 ± 6.10 µg/g carcass" (the spread's label may
+#: stand before it, "± SD 0.4")
+_SPREAD_RE = re.compile(r"\s*(?:±|\+/-|\+/−|\+-|∓)\s*(?:(?:SD|SEM|SE|s\.d\.|s\.e\.(?:m\.)?)\s*)?")
 
 
 def binding_spans(text: str, qs: list[Quantity]) -> list[tuple[int, int]]:
@@ -86,7 +89,9 @@ def binding_spans(text: str, qs: list[Quantity]) -> list[tuple[int, int]]:
 
     A short bracket of numbers right after a number annotates it ("6.81% (6.74-6.89) for
     DME"): the bracket is part of its number's stretch, and the numbers in it share that
-    stretch, so the words after the bracket describe the number before it. A list of numbers
+    stretch, so the words after the bracket describe the number before it. A spread after
+    "±" annotates its mean the same way ("64.62 ± 6.10 µg/g carcass in males": the words
+    after are about the mean, which the spread would otherwise stand nearer to). A list of numbers
     of one kind ("were 14.6% and 5.5%") is one stretch: which of them the words before or
     after are about is given by their order ("respectively"), not by nearness. Any other
     number is its own stretch."""
@@ -102,6 +107,12 @@ def binding_spans(text: str, qs: list[Quantity]) -> list[tuple[int, int]]:
             out[i] = (qs[i].start, m.end())
             for j in inner:
                 host[j] = i
+        elif n + 1 < len(order) and _SPREAD_RE.fullmatch(
+            text, qs[i].end, max(qs[i].end, qs[order[n + 1]].start)
+        ):
+            j = order[n + 1]
+            out[i] = (qs[i].start, max(qs[i].end, qs[j].end))
+            host[j] = i
     heads = [i for i in order if i not in host]
     runs: list[list[int]] = []
     for i in heads:
