@@ -129,6 +129,10 @@ class SourceIndex:
             out.setdefault(sq.sentence, []).append(sq.q)
         return out
 
+    def sentence_quantities(self) -> list[tuple[tuple[int, int], list[Quantity]]]:
+        """Each sentence of the source that gives numbers, with them in order."""
+        return list(self._sentence_quantities.items())
+
     def quantities_in(self, span: tuple[int, int]) -> list[Quantity]:
         """The quantities of one sentence of the source, in order."""
         return self._sentence_quantities.get(span, [])

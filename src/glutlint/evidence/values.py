@@ -242,6 +242,11 @@ def _check_value(
                 better = idx.passage(named.start, named.end, named.text)
         if better is not None:
             literal = sq.q.comparator == q.comparator and sq.q.value == q.value
+            derived = _derived(q, cited)
+            if derived is not None:
+                # "29 of 240 ... about 12%": the claim computed its number from the passage
+                # it restates; the same number elsewhere is a coincidence
+                return ValueCheck(q, Status.SUPPORTED, derived)
             if q.comparator in {"<", "<=", ">", ">="} and not literal:
                 # a bound met only by a number about something else is no support at all
                 return ValueCheck(q, Status.MISSING, None, better)
@@ -250,6 +255,9 @@ def _check_value(
     listed = _listed_range(q, others)
     if listed is not None:
         return ValueCheck(q, Status.SUPPORTED, listed)
+    derived = _derived(q, cited)
+    if derived is not None:
+        return ValueCheck(q, Status.SUPPORTED, derived)
     nearest = None
     if others:
         mine = {name for _a, _b, name in claim.agents}
@@ -493,6 +501,60 @@ def _statistic(text: str, q: Quantity) -> bool:
         _STATISTIC_BEFORE_RE.search(text[max(0, q.start - 12) : q.start])
         or (q.kind == "percent" and _STATISTIC_AFTER_RE.match(text, q.end))
     )
+
+
+#: most numbers of one kind a source sentence may give for its pairs to be tried as the
+#: terms of a claim's derived value: beyond that, some quotient matches by chance
+DERIVATION_TERMS = 4
+
+
+def _derived(q: Quantity, cited: list[SourceIndex]) -> Passage | None:
+    """A source sentence from which the claim's number is computed, as authors compute:
+    a ratio ("about 1.7 times as likely") from two values of one kind that the sentence gives
+    ("35.8% of sheep and 21.2% of goats"), or a share ("about 12%") from a count of a count
+    ("29 of 240 animals"). Only sentences with few such numbers are tried, and the quotient
+    must support the claim's number at its own precision or hedge, as a number written in
+    the source would."""
+    if q.high is not None or q.comparator not in {"=", "~"}:
+        return None
+    if q.kind == "ratio":
+
+        def usable(o: Quantity) -> bool:
+            return o.kind in {"percent", "count"} or bool(o.unit) and o.kind != "ratio"
+    elif q.kind == "percent":
+
+        def usable(o: Quantity) -> bool:
+            return o.kind == "count" and not o.unit and o.decimals <= 0 and o.value > 0
+    else:
+        return None
+    for idx in cited:
+        text = idx.source.text
+        for _sentence, found in idx.sentence_quantities():
+            terms = [o for o in found if o.high is None and usable(o) and not _statistic(text, o)]
+            families: dict[tuple[str, str], list[Quantity]] = {}
+            for o in terms:
+                families.setdefault((o.kind, o.unit), []).append(o)
+            for family in families.values():
+                if not 2 <= len(family) <= DERIVATION_TERMS:
+                    continue
+                for a in family:
+                    for b in family:
+                        if a is b or not 0 < b.value < a.value:
+                            continue
+                        if q.kind == "ratio":
+                            value, kind, unit = a.value / b.value, "ratio", q.unit
+                        else:  # a share: the smaller count of the larger
+                            value, kind, unit = 100 * b.value / a.value, "percent", "%"
+                        made = Quantity(value, None, kind, unit, "=", a.start, a.end, "", 9)
+                        if supports(q, made):
+                            first, last = min(a.start, b.start), max(a.end, b.end)
+                            said = (
+                                f"{a.text.strip()} / {b.text.strip()}"
+                                if q.kind == "ratio"
+                                else f"{b.text.strip()} of {a.text.strip()}"
+                            )
+                            return idx.passage(first, last, said)
+    return None
 
 
 def _listed_range(q: Quantity, others: list[Candidate]) -> Passage | None:
