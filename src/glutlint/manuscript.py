@@ -51,6 +51,9 @@ class Block:
     section: str = ""  # title of the enclosing top-level section
     level: int = 0  # heading level for headings
     table: int = 0  # table number for cells and captions
+    nested: bool = False  # a heading in a quote, list, note, cell or metadata: no section
+    #: the words with digits pandoc prints here, with their (line, column): what rules must read
+    printed: list[tuple[str, int, int]] = field(default_factory=list)
     #: Where the analyses of `raw` are kept (set by `parse`); never stored itself.
     store: Store | None = field(default=None, compare=False, repr=False, metadata={"stored": False})
 
@@ -85,10 +88,16 @@ class Sentence:
 
     @cached_property
     def text(self) -> str:
-        """The masked sentence with citation groups blanked, offsets unchanged."""
+        """The masked sentence with citation groups blanked, offsets unchanged: all but the
+        prose of their prefixes and suffixes, which is printed as the author wrote it
+        ("[see @a, p. 12, noting remission in 93%]" keeps "see" and "noting remission in
+        93%"; the key and the locator "p. 12" are blanked)."""
         s = list(self.block.masked[self.start : self.end])
         for a, b in self.spans:
-            s[a:b] = " " * (b - a)
+            keep = group_prose(self.block.masked, self.start + a, self.start + b, self.block.store)
+            for k in range(a, b):
+                if not any(x <= self.start + k < y for x, y in keep) and s[k] not in "\r\n":
+                    s[k] = " "
         return "".join(s)
 
     @cached_property
@@ -170,7 +179,8 @@ class Document:
 
     @property
     def headings(self) -> list[Block]:
-        return [b for b in self.blocks if b.kind == "heading"]
+        """The headings of the document's outline (none inside a quote, list or note)."""
+        return [b for b in self.blocks if b.kind == "heading" and not b.nested]
 
     @cached_property
     def cites(self) -> list[Cite]:
@@ -185,6 +195,36 @@ def _cites(block: Block, masked: str, base: int = 0) -> list[Cite]:
         el, ec = block.position(base + c.end)
         out.append(Cite(c.key, line, col, el, ec, c.locator))
     return out
+
+
+#: a CSL locator at the start of a citation's suffix: "p. 12", "pp. 3-5", "chap. 2", "fig. 1"
+LOCATOR_RE = re.compile(
+    r"\s*,?\s*(?:book|bk\.|chapter|chap\.|column|col\.|figure|fig\.|folio|fol\.|f\.|"
+    r"number|no\.|line|l\.|ll\.|note|n\.|nn\.|opus|op\.|page|pages|p\.|pp\.|paragraph|para\.|"
+    r"part|pt\.|section|sec\.|sub verbo|s\.v\.|verse|v\.|vv\.|volume|vol\.|vols\.|\u00b6|\u00a7)"
+    r"\s*[\w.\u2013-]+(?:\s*(?:,|&|and)\s*[\w.\u2013-]*\d[\w.\u2013-]*)*",
+    re.I,
+)
+
+
+def group_prose(
+    text: str, start: int, end: int, store: Store | None = None
+) -> list[tuple[int, int]]:
+    """The prose of the citation group text[start:end]: each citation's prefix (before its
+    key) and suffix (after its key and locator), as (start, end) offsets."""
+    cites = [c for c in find_citations(text, store) if start <= c.start < end]
+    out: list[tuple[int, int]] = []
+    lo = start + 1 if text[start : start + 1] == "[" else start
+    for c in cites:
+        out.append((lo, c.start))
+        after = c.end
+        m = LOCATOR_RE.match(text, after)
+        if m and c.locator:
+            after = m.end()
+        nxt = text.find(";", after, end)
+        lo = nxt + 1 if nxt >= 0 else end
+        out.append((after, nxt if nxt >= 0 else end - (text[end - 1 : end] == "]")))
+    return [(a, b) for a, b in out if b > a and not text[a:b].isspace()]
 
 
 def _sentences(block: Block) -> list[Sentence]:
@@ -426,13 +466,23 @@ def parse_now(path: Path, text: str, shown: str, ast: dict | None = None) -> Doc
         blocks.append(
             (
                 a0,
-                Block(kind, "\n".join(parts), starts, origins, section, leaf.level, leaf.table),
+                Block(
+                    kind,
+                    "\n".join(parts),
+                    starts,
+                    origins,
+                    section,
+                    leaf.level,
+                    leaf.table,
+                    leaf.nested,
+                    [(w, *doc.position(at if at >= 0 else a0)) for w, at in p.numbers],
+                ),
             )
         )
     blocks.sort(key=lambda x: x[0])
     section = ""
     for _start, block in blocks:
-        if block.kind == "heading" and block.level == 1:
+        if block.kind == "heading" and block.level == 1 and not block.nested:
             section = heading_title(block)
         if block.kind not in ("abstract", "title"):
             block.section = section

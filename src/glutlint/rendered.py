@@ -30,16 +30,29 @@ from .alignment import matching_blocks
 from .errors import InputError
 
 WORD_RE = re.compile(r"[^\W_]+")
+NUMBER_RUN_RE = re.compile(r"[^\W_]+(?:[.,][^\W_]+)*")  # "22.8", "1,000": words a point joins
 SECONDS_BASE = 2.0  # pandoc's time limit for one file: this, plus a second per 20 kB
 BYTES_PER_SECOND = 20_000
-#: Metadata fields the templates print (the PDF, DOCX and HTML title blocks and headers).
+#: Metadata fields the templates print (the PDF, DOCX and HTML title blocks, headers and the
+#: text before and after the body), each read as the kind of text it is printed as: a title
+#: block's lines need no citation of their own (an address holds numbers that are no claim),
+#: text printed around the body is held to the body's rules.
 PRINTED_META = {
     "title": "title",
     "subtitle": "title",
     "running-title": "title",
     "keywords": "title",
     "thanks": "title",
+    "date": "title",
+    "author": "title",
+    "affiliations": "title",
+    "abstract-title": "title",
+    "toc-title": "title",
+    "reference-section-title": "title",
     "abstract": "abstract",
+    "include-before": "paragraph",
+    "include-after": "paragraph",
+    "header-includes": "paragraph",
 }
 _CAPTION_LINE_RE = re.compile(r"^[ ]{0,3}(?:[Tt]able)?:\s")
 _FENCE_RE = re.compile(r"^\s*(?:`{3,}|~{3,})\s*\{\s*=")
@@ -62,6 +75,12 @@ class Leaf:
     raws: list[tuple[int, int, str, str]] = field(default_factory=list)  # raw inlines
     at: int = 0  # main leaves before it (tables: where the table stands)
     hits: list[int] = field(default_factory=list)  # file word index of each word, -1: unplaced
+    #: a heading inside a quote, list, note, table or the metadata: no section of the document
+    nested: bool = False
+    #: the text as printed, pieces joined as pandoc joins them ("2<!-- -->0.8%" is "20.8%"),
+    #: and for each of its characters the index of the word in `words` it comes from (-1: none)
+    printed: str = ""
+    owner: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +106,9 @@ class Segment:
 class Placed:
     leaf: Leaf
     segments: list[Segment]
+    #: the words with digits pandoc prints as prose in this leaf, each with its offset in the
+    #: file (-1 where it was not placed): what the rules must be able to read
+    numbers: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -156,6 +178,8 @@ class _Walk:
         self.leaves: list[Leaf] = []
         self.tables = 0
         self.main = 0
+        self.depth = 0  # quotes, lists and definitions entered
+        self.silent = 0  # inside what is placed by its words but not printed as written
 
     def add(self, leaf: Leaf) -> None:
         leaf.at = self.main
@@ -167,27 +191,53 @@ class _Walk:
         for x in xs:
             self.inline(x, leaf)
 
+    def text(self, s: str, leaf: Leaf, printed: bool = True) -> None:
+        """The words of `s` for placing the leaf, and `s` itself as printed text."""
+        base = len(leaf.words)
+        owner = [-1] * len(s)
+        for j, m in enumerate(WORD_RE.finditer(s)):
+            leaf.words.append(m.group())
+            owner[m.start() : m.end()] = [base + j] * (m.end() - m.start())
+        if printed and not self.silent:
+            leaf.printed += s
+            leaf.owner += owner
+
+    def gap(self, leaf: Leaf) -> None:
+        """A break between printed words."""
+        leaf.printed += " "
+        leaf.owner.append(-1)
+
     def inline(self, x: dict, leaf: Leaf) -> None:
         t, c = x.get("t"), cast(Any, x.get("c"))
         if t == "Str":
-            leaf.words.extend(WORD_RE.findall(c))
-        elif (
-            t in ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript")
-            or t == "SmallCaps"
-        ):
+            self.text(c, leaf)
+        elif t in ("Space", "SoftBreak", "LineBreak"):
+            self.gap(leaf)
+        elif t in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps"):
             self.inlines(c, leaf)
-        elif t in ("Quoted", "Span", "Cite", "Link"):
+        elif t in ("Superscript", "Subscript"):  # "10^6^" prints 10 and a raised 6, not 106
+            self.gap(leaf)
+            self.inlines(c, leaf)
+            self.gap(leaf)
+        elif t in ("Quoted", "Span", "Link"):
             self.inlines(c[1], leaf)
+        elif t == "Cite":  # placed by the citation as written; printed as the style says
+            self.gap(leaf)
+            self.silent += 1
+            self.inlines(c[1], leaf)
+            self.silent -= 1
+            self.gap(leaf)
         elif t == "Image":
             self.inlines(c[1], leaf)
-            leaf.words.extend(WORD_RE.findall(c[2][0]))  # the file name: places the image
+            self.text(c[2][0], leaf, printed=False)  # the file name: places the image
         elif t in ("Code", "Math"):
-            leaf.words.extend(WORD_RE.findall(c[1]))
+            self.text(c[1], leaf)
         elif t == "RawInline":
             first = len(leaf.words)
-            leaf.words.extend(WORD_RE.findall(c[1]))
+            self.text(c[1], leaf, printed=False)
             leaf.raws.append((first, len(leaf.words), c[0], c[1]))
         elif t == "Note":
+            self.gap(leaf)
             self.blocks(c, "paragraph", "note", 0)
 
     def leaf(self, kind: str, xs: list, later: str, table: int, level: int = 0) -> Leaf:
@@ -202,26 +252,18 @@ class _Walk:
             if t in ("Para", "Plain"):
                 self.leaf("item" if item and i == 0 else kind, c, later, table)
             elif t == "Header":
-                self.leaf("heading", c[2], later, table, level=c[0])
+                heading = self.leaf("heading", c[2], later, table, level=c[0])
+                heading.nested = self.depth > 0 or bool(later)
             elif t == "LineBlock":
                 flat: list = []
                 for line in c:
                     flat.extend(line)
                     flat.append({"t": "SoftBreak"})
                 self.leaf(kind, flat, later, table)
-            elif t == "BlockQuote":
-                self.blocks(c, kind, later, table)
-            elif t == "BulletList":
-                for entry in c:
-                    self.blocks(entry, kind, later, table, item=True)
-            elif t == "OrderedList":
-                for entry in c[1]:
-                    self.blocks(entry, kind, later, table, item=True)
-            elif t == "DefinitionList":
-                for term, defs in c:
-                    self.leaf("term", term, later, table)
-                    for d in defs:
-                        self.blocks(d, kind, later, table)
+            elif t in ("BlockQuote", "BulletList", "OrderedList", "DefinitionList"):
+                self.depth += 1
+                self.nested_blocks(t, c, kind, later, table)
+                self.depth -= 1
             elif t == "Div":
                 self.blocks(c[1], kind, later, table)
             elif t == "Figure":
@@ -237,6 +279,22 @@ class _Walk:
             elif t == "RawBlock":
                 leaf = Leaf("raw", WORD_RE.findall(c[1]), fmt=c[0], text=c[1], later=later)
                 self.add(leaf)
+
+    def nested_blocks(self, t: str, c: Any, kind: str, later: str, table: int) -> None:
+        """The blocks of a quote, a list or a definition list."""
+        if t == "BlockQuote":
+            self.blocks(c, kind, later, table)
+        elif t == "BulletList":
+            for entry in c:
+                self.blocks(entry, kind, later, table, item=True)
+        elif t == "OrderedList":
+            for entry in c[1]:
+                self.blocks(entry, kind, later, table, item=True)
+        else:
+            for term, defs in c:
+                self.leaf("term", term, later, table)
+                for d in defs:
+                    self.blocks(d, kind, later, table)
 
     def table(self, c: list, later: str) -> None:
         self.tables += 1
@@ -271,6 +329,9 @@ class _Walk:
             self.leaf(kind, [{"t": "Str", "c": c}], later, 0)
         elif t == "MetaList":
             for x in c:
+                self.meta_value(x, kind, later)
+        elif t == "MetaMap":  # an author: name, affiliation, e-mail, ORCID
+            for x in c.values():
                 self.meta_value(x, kind, later)
 
 
@@ -444,8 +505,21 @@ def render_map(text: str, ast: dict) -> Rendering:
             continue
         segments = _segments(al, leaf, windows)
         if segments:
-            placed.append(Placed(leaf, segments))
+            placed.append(Placed(leaf, segments, _numbers(al, leaf)))
     return Rendering(placed, raws, [(a, b + 1) for a, b in yaml])
+
+
+def _numbers(al: _Aligner, leaf: Leaf) -> list[tuple[str, int]]:
+    """The printed words of `leaf` that hold a digit, each with the file offset of the first
+    word it is made of (-1 where that was not placed)."""
+    out = []
+    for m in NUMBER_RUN_RE.finditer(leaf.printed):
+        if not any(ch.isdigit() for ch in m.group()):
+            continue
+        owners = [o for o in leaf.owner[m.start() : m.end()] if o >= 0]
+        hit = leaf.hits[owners[0]] if owners and owners[0] < len(leaf.hits) else -1
+        out.append((m.group(), al.spans[hit][0] if hit >= 0 else -1))
+    return out
 
 
 def _between(al: _Aligner, lines: list[str], main: list[Leaf], k: int) -> list[Segment]:
