@@ -370,6 +370,9 @@ def _contradiction(
     clause = _clause_words(claim.sentence.text, q)
     for o in others:
         shared = {w for w in _owned(words, o[2].context) if w not in plain and w in clause}
+        if _parenthetical(o[1].source.text, o[2]):
+            # "(83% were not receiving oxygen at baseline)": an aside is about what it says
+            shared &= _bracket_words(o[1].source.text, o[2])
         theirs = o[1].frame(o[2].sentence, lexicon, vocab)
         tied = any(
             not o[1].topical(t) for t in claimed & theirs.bound.get(o[2].q.start, frozenset())
@@ -588,6 +591,15 @@ def _parenthetical(text: str, sq: SourceQuantity) -> bool:
     if opened < 0 or max(before.rfind(")"), before.rfind("]")) > opened:
         return False
     return len(before[opened + 1 :].split()) < PARENTHETICAL_WORDS
+
+
+def _bracket_words(text: str, sq: SourceQuantity) -> set[str]:
+    """The content words of the bracket a source number stands in."""
+    a, b = sq.sentence
+    opened = max(text.rfind("(", a, sq.q.start), text.rfind("[", a, sq.q.start))
+    closes = [i for i in (text.find(")", sq.q.end, b), text.find("]", sq.q.end, b)) if i >= 0]
+    end = min(closes) if closes else b
+    return {stem for *_x, stem in content_tokens(text[opened + 1 : end])}
 
 
 def _another(claim: Claim, q: Quantity, other: Candidate) -> bool:
