@@ -934,11 +934,14 @@ def _extract_dates(text: str, mask: bytearray, taken: bytearray) -> list[_Raw]:
     return out
 
 
-_LIST_SEP = re.compile(r"(?i)^[ \t\n]*(?:,[ \t\n]*)?(?:(?:and|or)[ \t\n]+)?$")
+_LIST_SEP = re.compile(
+    r"(?i)^[ \t\n]*(?:,[ \t\n]*)?(?:(?:and|or|versus|vs\.?)[ \t\n]+)?$"
+)
 
 
 def _propagate_units(text: str, raws: list[_Raw]) -> None:
-    """A unit after a list applies to its bare members: "at 2 or 5 days", "10, 20 and 30 mg"."""
+    """A unit after a list applies to its bare members: "at 2 or 5 days", "10, 20 and 30 mg",
+    "20.07 versus 11.43 µg/g"."""
     for i in range(len(raws) - 1, 0, -1):
         cur, prev = raws[i], raws[i - 1]
         if not cur.unit or cur.kind in ("year", "date", "fraction"):

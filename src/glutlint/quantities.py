@@ -244,11 +244,8 @@ MEASURED_KINDS = frozenset({"duration", "dose", "frequency", "ratio", "measure"}
 def _conversion(claim: Quantity, source: Quantity) -> float | None:
     """Factor that expresses source values in the claim's unit, or None if incomparable."""
     kinds = {claim.kind, source.kind}
-    counts = [q for q in (claim, source) if q.kind == "count"]
-    if counts and kinds & MEASURED_KINDS and any(q.decimals <= 0 for q in counts):
-        # "40 patients" is not "40 minutes", "22 patients" not "20 points"; but a bare
-        # "20.07" counts nothing, and is the "20.07 µg/g" its list's unit gives it
-        return None
+    if "count" in kinds and kinds & MEASURED_KINDS:
+        return None  # "40 patients" is not "40 minutes", "22 patients" not "20 points"
     if _unitless(claim) or _unitless(source):
         return 1.0
     csig, cscale = _dimension(claim)

@@ -63,6 +63,26 @@ RESTATES = 0.75
 RESTATES_MIN_WORDS = 6
 
 
+def _pervasive(
+    claim: Claim,
+    q: Quantity,
+    best: tuple[float, SourceIndex, SourceQuantity],
+    matches: list[tuple[float, SourceIndex, SourceQuantity]],
+    others: list[tuple[float, SourceIndex, SourceQuantity]],
+) -> bool:
+    """A year the sources give in PERVASIVE sentences or more, unless another passage holds
+    more of the claim's other numbers than the match does: "In 2011, a further 449 goats and
+    313 sheep" is the 2010 survey's passage, however often the sources name 2011."""
+    if q.kind not in {"year", "date"}:
+        return False
+    if len({(m[1].entry.key, m[2].sentence) for m in matches}) < PERVASIVE:
+        return False
+    if len(claim.values) < 2:
+        return True
+    held = _companions(claim, q, best[1], best[2].sentence)
+    return all(_companions(claim, q, o[1], o[2].sentence) <= held for o in others)
+
+
 def _restates(claim: str, text: str, sentence: tuple[int, int]) -> bool:
     """Whether the claim says what the source sentence holding its value says."""
     mine = {stem for *_x, stem in content_tokens(claim)}
@@ -211,10 +231,7 @@ def _check_value(
         better = None
         if (
             bound == "="
-            and not (
-                q.kind in {"year", "date"}
-                and len({(m[1].entry.key, m[2].sentence) for m in matches}) >= PERVASIVE
-            )
+            and not _pervasive(claim, q, best, matches, others)
             and _definite(q, claim.sentence.text)
             and not _labelled_alike(q, claim.sentence.text, idx, sq)
             and not (
