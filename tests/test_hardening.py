@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -1125,3 +1126,147 @@ def test_build_writes_nothing_in_the_system_temporary_folder(
     assert proc.returncode == 0, proc.stderr
     assert sorted(x.name for x in private.iterdir()) == []
     assert leftovers(flagship.root) == []
+
+
+# ------------------------------------------------ every setting checked at its line (08, 07)
+
+
+def _setting_line(p: Project, key: str) -> int:
+    return line_of(p.root / "pyproject.toml", f"^{key} =")
+
+
+@pytest.mark.parametrize("key", ["manuscript", "bibliography", "facts", "output", "allowed_roots"])
+def test_nul_in_a_configured_path_is_refused_at_its_line(flagship: Project, key: str) -> None:
+    """Before, a 27-line traceback ending in "ValueError: embedded null byte", exit 1."""
+    value = '["a\\u0000b"]' if key == "allowed_roots" else '"manu\\u0000script"'
+    _configure(flagship, key, value)
+    r = refused(flagship, "pyproject.toml", _setting_line(flagship, key))
+    assert key in r.err and "NUL" in r.err
+
+
+WRONG_SETTINGS = {
+    "select-unknown-code": ("select", '["GL120"]', "unknown rule code"),
+    "select-unknown-string": ("select", '"ZZZ"', "unknown rule code"),
+    "ignore-unknown-code": ("ignore", '["GL1", "XX9"]', "unknown rule code"),
+    "select-not-strings": ("select", "[102]", "list of strings"),
+    "cache-a-string": ("cache", '"false"', "true or false"),
+    "cache-a-number": ("cache", "0", "true or false"),
+    "partial-sources-a-list": ("partial_sources", '["strict"]', "must be one of"),
+    "csl-a-number": ("csl", "3", "must be a string"),
+    "output-a-list": ("output", '["build"]', "path string"),
+    "allowed-roots-a-number": ("allowed_roots", "5", "list of strings"),
+    "manuscript-a-table": ("manuscript", '{ a = "b" }', "list of strings"),
+    "unknown-key": ("selct", '["GL1"]', "unknown option"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(WRONG_SETTINGS))
+def test_setting_of_the_wrong_kind_is_refused_at_its_line(flagship: Project, kind: str) -> None:
+    """Before, select = ["GL120"] ran no rule and exited 0; cache = "false" wrote the cache."""
+    key, value, said = WRONG_SETTINGS[kind]
+    _configure(flagship, key, value)
+    r = refused(flagship, "pyproject.toml", _setting_line(flagship, key))
+    assert said in r.err, r.err
+    assert not (flagship.root / ".glutlint_cache").exists()
+
+
+def test_known_codes_and_prefixes_in_settings_still_run(flagship: Project) -> None:
+    _configure(flagship, "select", '["GL1", "gl201", "ALL"]', 'ignore = "GL5"', "cache = false")
+    r = run(flagship.root, "check")
+    assert r.code in (0, 1) and "Traceback" not in r.err, r.err
+    assert not (flagship.root / ".glutlint_cache").exists()
+
+
+# ------------------------------------------- nesting refused at its file and line (10, 11)
+
+
+def _nested_list(n: int) -> str:
+    items = "".join(" " * (2 * i) + "- a\n" for i in range(n))
+    return items + " " * (2 * n) + "- Remission occurred in 93% of patients.\n"
+
+
+NESTED = {
+    "divs": ":::: x\n" * 400 + "Remission occurred in 93% of patients.\n" + "::::\n" * 400,
+    "emphasis": "*_" * 400 + "Remission 93%" + "_*" * 400 + "\n",
+    "quotes": "> " * 800 + "Remission occurred in 93% of patients.\n",
+    # 2.3 MB: pandoc took two minutes to give up on it (its list reader is quadratic)
+    "lists-1500": _nested_list(1500),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NESTED))
+def test_deep_nesting_is_refused_at_its_file_and_line(flagship: Project, kind: str) -> None:
+    """Before: "glutlint: input nested too deeply to check", no file, no line (or, for the
+    list, pandoc's time limit after minutes). Now refused before pandoc runs."""
+    path = flagship.root / EXTRA
+    text = path.read_text(encoding="utf-8")
+    start = text.count("\n") + 2
+    path.write_text(text + "\n" + NESTED[kind], encoding="utf-8")
+    r = refused(flagship, EXTRA, start)
+    assert "nested" in r.err
+    for command in ("trace", "report", "stats"):
+        assert_one_line_error(run(flagship.root, command), flagship.root, EXTRA, start)
+
+
+def test_nesting_up_to_the_limit_is_checked(flagship: Project) -> None:
+    """Deep but within what the reader supports: checked as before, the claim found."""
+    from glutlint.nesting import MAX_DEPTH
+
+    with (flagship.root / EXTRA).open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n" + "> " * MAX_DEPTH + "Remission occurred in 93% of patients [@mcintyre2024].\n"
+        )
+    r = run(flagship.root, "check", "--no-cache")
+    assert r.code == 1 and "Traceback" not in r.err, r.err
+    assert f"{EXTRA}:" in r.out and "nested" not in r.err
+
+
+# --------------------------------------------- outputs never replace a FIFO or a device (12)
+
+
+def test_report_onto_a_fifo_or_a_device_is_refused(flagship: Project, tmp_path: Path) -> None:
+    """Before, the FIFO (or the device node) was replaced by a regular file, exit 0."""
+    targets = [flagship.root / "fifo.html"]
+    os.mkfifo(targets[0])
+    device = flagship.root / "null.html"
+    try:  # the null device's numbers, made inside the temporary project only
+        os.mknod(device, 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        targets.append(device)
+    except (PermissionError, AttributeError):
+        pass
+    for target in targets:
+        r = refused(flagship, target.name, None, "report", "-o", target.name)
+        assert "cannot replace" in r.err
+        assert not stat.S_ISREG(os.lstat(target).st_mode)
+    assert leftovers(flagship.root) == []
+
+
+def test_build_refuses_a_fifo_where_an_output_goes(flagship: Project) -> None:
+    (flagship.root / "build").mkdir()
+    os.mkfifo(flagship.root / "build/review.html")
+    r = run(flagship.root, "build", "--to", "html", "--force")
+    assert_build_refused(r, flagship.root, "build/review.html", None)
+    assert "FIFO" in r.err
+    assert stat.S_ISFIFO(os.lstat(flagship.root / "build/review.html").st_mode)
+    assert leftovers(flagship.root) == []
+
+
+# ------------------------------------------ files named on the command line stay inside
+
+
+def test_file_outside_the_project_on_the_command_line_is_refused(
+    flagship: Project, outside: Path
+) -> None:
+    """Before, `check /elsewhere/secret.md` read it, while a symlink to it was refused."""
+    secret = outside / "secret.md"
+    secret.write_text("The FDA approved TOP-SECRET esketamine in 2031 [@mcintyre2024].\n")
+    for command in ("check", "trace"):
+        r = refused(flagship, str(secret), None, command, str(secret), quoted=str(secret))
+        assert "outside the project" in r.err and "TOP-SECRET" not in r.err
+    (flagship.root / "manuscript/link.md").symlink_to(secret)
+    r = refused(flagship, "manuscript/link.md", None, "check", "manuscript/link.md")
+    assert "outside the project" in r.err
+    (flagship.root / "manuscript/link.md").unlink()
+    _configure(flagship, "allowed_roots", f'["../{outside.name}"]')
+    r = run(flagship.root, "check", str(secret))
+    assert r.code == 1 and "2031" in r.out, r.err

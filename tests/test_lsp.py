@@ -568,6 +568,29 @@ MALFORMED: dict[str, tuple[bytes, tuple[int | None, int] | None]] = {
         ),
         None,
     ),
+    # just under the old cap of 256 MiB: the server waited for a body that never came
+    "content-length-over-the-cap": (b"Content-Length: 268435000\r\n\r\n{}", None),
+    "did-change-negative-positions": (
+        frame(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": "file:///x.md", "version": 2},
+                    "contentChanges": [
+                        {
+                            "range": {
+                                "start": {"line": -5, "character": -1},
+                                "end": {"line": -1, "character": -3},
+                            },
+                            "text": "x",
+                        }
+                    ],
+                },
+            }
+        ),
+        None,
+    ),
     "unknown-request": (request_900("glutlint/frobnicate", {}), (900, -32601)),
     "unknown-notification": (
         frame({"jsonrpc": "2.0", "method": "glutlint/frobnicate", "params": {}}),
@@ -625,6 +648,22 @@ def test_malformed_message_is_answered_or_skipped(name: str, client: Client, pro
     still_serving(client, path, text)
     if answer is None:  # skipped: not answered later either
         assert client.replies.get(900) is None or client.replies[900].empty()
+
+
+@pytest.mark.parametrize(
+    "name", ["did-change-negative-positions", "hover-position-of-strings", "params-not-structured"]
+)
+def test_invalid_params_leave_one_line_on_stderr(name: str, client: Client, project: Path) -> None:
+    """Before, pygls printed the nested cattrs traceback of each (dozens of lines)."""
+    path, text = opened(client, project)
+    before = len(b"".join(client.errors).splitlines())
+    client.send_raw(MALFORMED[name][0])
+    edit(client, path, text)
+    still_serving(client, path, text)
+    err = b"".join(client.errors).decode("utf-8", "replace")
+    new = err.splitlines()[before:]
+    assert "Traceback" not in err, err
+    assert len(new) == 1 and "invalid params" in new[0].lower(), new
 
 
 def test_malformed_messages_in_a_row(client: Client, project: Path) -> None:

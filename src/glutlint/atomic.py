@@ -10,10 +10,34 @@ plain `open()` would give (0644 under the usual umask 022).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from pathlib import Path
 
 MODE = 0o644
+
+
+def not_replaceable(dest: Path) -> str | None:
+    """Why `dest` must not be replaced by a written file, or None when it may be: absent, a
+    regular file, or a symlink (the link is replaced, never written through). A FIFO, a
+    device or a socket at the path is someone's plumbing, a folder someone's files:
+    replacing either would break it, so outputs refuse them (`os.replace` would not)."""
+    try:
+        mode = os.lstat(dest).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder; cannot replace it with the output"
+    if stat.S_ISFIFO(mode):
+        return "is a FIFO (named pipe); cannot replace it with the output"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device; cannot replace it with the output"
+    if stat.S_ISSOCK(mode):
+        return "is a socket; cannot replace it with the output"
+    return "is not a regular file; cannot replace it with the output"
 
 
 def stage(dest: Path, data: bytes, durable: bool = False) -> Path:
@@ -42,8 +66,13 @@ def stage(dest: Path, data: bytes, durable: bool = False) -> Path:
 
 
 def replace(tmp: Path, dest: Path) -> None:
-    """Move a staged file into place; on failure the staged file is removed."""
+    """Move a staged file into place; on failure the staged file is removed. A target that
+    is not a regular file (a FIFO, a device: see `not_replaceable`) is an OSError, left as
+    it is."""
     try:
+        reason = not_replaceable(dest)
+        if reason is not None:
+            raise OSError(errno.EEXIST, reason, str(dest))
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -119,16 +119,66 @@ def read_toml(path: Path, text: str) -> dict:
         raise InputError(path, line, f"invalid TOML at column {column}: {detail}") from None
 
 
-def _str_list(value: object, key: str, path: Path) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise InputError(path, None, f"[tool.glutlint] {key} must be a string or a list of strings")
+def setting_line(text: str, key: str) -> tuple[int | None, int]:
+    """The line and column (1-based; the column of the value) of `key = ...` in the
+    `[tool.glutlint]` table of a pyproject's `text`: where a bad setting is refused."""
+    inside = False
+    pattern = re.compile(rf"""(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*=\s*""")
+    for i, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip()
+        if stripped.startswith("["):
+            inside = re.match(r"\[\s*tool\s*\.\s*glutlint\s*\]", stripped) is not None
+            continue
+        m = pattern.match(stripped)
+        if inside and m:
+            return i, len(line) - len(stripped) + m.end() + 1
+    return None, 0
+
+
+class _Settings:
+    """The `[tool.glutlint]` table with the pyproject's text: every refusal names the line."""
+
+    def __init__(self, pyproject: Path, text: str, conf: dict) -> None:
+        self.pyproject, self.text, self.conf = pyproject, text, conf
+
+    def refuse(self, key: str, message: str) -> InputError:
+        line, column = setting_line(self.text, key)
+        where = f" (column {column})" if line else ""
+        return InputError(self.pyproject, line, f"[tool.glutlint] {key}{where}: {message}")
+
+    def path_string(self, key: str, value: object) -> str:
+        """A path as written: a string without a NUL character (no file can be named so)."""
+        if not isinstance(value, str):
+            raise self.refuse(key, "must be a path string")
+        if "\0" in value:
+            raise self.refuse(key, "a path cannot contain a NUL character")
+        return value
+
+    def str_list(self, key: str, paths: bool = False) -> list[str]:
+        value = self.conf.get(key, [])
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            raise self.refuse(key, "must be a string or a list of strings")
+        if paths:
+            for item in items:
+                self.path_string(key, item)
+        return list(items)
+
+    def codes(self, key: str) -> list[str]:
+        """`select` or `ignore`: each a rule code or prefix that names a rule, or ALL (an
+        unknown code in `select` would silently run nothing, as `--select ZZZ` is refused)."""
+        from .rules import REGISTRY
+
+        codes = self.str_list(key)
+        for code in codes:
+            upper = code.strip().upper()
+            if upper != "ALL" and (not upper or not any(c.startswith(upper) for c in REGISTRY)):
+                raise self.refuse(key, f"unknown rule code or prefix '{code}'")
+        return codes
 
 
 def _inside(
-    path: Path, roots: list[Path], pyproject: Path, key: str, value: str, root: Path
+    path: Path, roots: list[Path], pyproject: Path | _Settings, key: str, value: str, root: Path
 ) -> Path:
     """`path` with symlinks followed, if it lies under one of `roots`; else a one-line error
     (a configured path or a symlink may not lead a check to read outside the project)."""
@@ -140,44 +190,64 @@ def _inside(
     if local.is_relative_to(root) and os.path.islink(local):  # a symlink in the project
         named = local.relative_to(root).as_posix()
         raise InputError(named, None, f"symlink leads outside the project ({hint})")
+    if isinstance(pyproject, _Settings):
+        raise pyproject.refuse(key, f"leads outside the project: {value} ({hint})")
     raise InputError(
         pyproject, None, f"[tool.glutlint] {key} leads outside the project: {value} ({hint})"
     )
 
 
-def _manuscript_files(root: Path, value: object, pyproject: Path, roots: list[Path]) -> list[Path]:
+def inside_project(path: Path, config: Config, shown: str) -> Path:
+    """A file named on the command line, symlinks followed, if it lies in the project or an
+    allowed root; else the one-line refusal a symlink to it would get."""
+    real = real_path(path)
+    if any(real.is_relative_to(r) for r in [config.root, *config.allowed_roots]):
+        return real
+    what = "symlink leads" if os.path.islink(path) else "file is"
+    hint = "add its folder to [tool.glutlint] allowed_roots to read it"
+    raise InputError(shown, None, f"{what} outside the project ({hint})")
+
+
+def _manuscript_files(root: Path, settings: _Settings, roots: list[Path]) -> list[Path]:
     files: list[Path] = []
-    for item in _str_list(value, "manuscript", pyproject):
+    for item in settings.str_list("manuscript", paths=True):
         given = root / item
-        p = _inside(given, roots, pyproject, "manuscript", item, root)
+        p = _inside(given, roots, settings, "manuscript", item, root)
         if p.is_dir():
             found = sorted(x for x in given.iterdir() if x.suffix.lower() in {".md", ".markdown"})
-            files.extend(_inside(x, roots, pyproject, "manuscript", item, root) for x in found)
+            files.extend(_inside(x, roots, settings, "manuscript", item, root) for x in found)
         elif os.path.lexists(given):
             files.append(p)
         else:
-            raise InputError(pyproject, None, f"manuscript path not found: {item}")
+            raise settings.refuse("manuscript", f"path not found: {item}")
     if not files:
-        raise InputError(pyproject, None, "[tool.glutlint] manuscript has no Markdown files")
+        raise settings.refuse("manuscript", "has no Markdown files")
     return files
 
 
 def load_config(start: Path | None = None) -> Config:
-    """Load the project configuration, or fail with a one-line error."""
+    """Load the project configuration, or fail with a one-line error at the setting's line."""
     pyproject = find_pyproject(start or Path.cwd())
     if pyproject is None:
         raise InputError(None, None, "no pyproject.toml with [tool.glutlint] found here or above")
-    data = read_toml(pyproject, read_text(pyproject, str(pyproject)))
+    text = read_text(pyproject, str(pyproject))
+    data = read_toml(pyproject, text)
     conf = data["tool"]["glutlint"]
     if not isinstance(conf, dict):
         raise InputError(pyproject, None, "[tool.glutlint] must be a table")
+    settings = _Settings(pyproject, text, conf)
     unknown = sorted(set(conf) - KNOWN_KEYS)
     if unknown:
-        raise InputError(pyproject, None, f"unknown option in [tool.glutlint]: {unknown[0]}")
+        line, _ = setting_line(text, unknown[0])
+        raise InputError(pyproject, line, f"unknown option in [tool.glutlint]: {unknown[0]}")
     root = real_path(pyproject.parent)
     roots = [root]
-    for item in _str_list(conf.get("allowed_roots", []), "allowed_roots", pyproject):
-        roots.append(real_path(root / Path(item).expanduser()))
+    for item in settings.str_list("allowed_roots", paths=True):
+        try:
+            expanded = Path(item).expanduser()
+        except RuntimeError:  # "~nosuchuser": no home folder to expand
+            raise settings.refuse("allowed_roots", f"cannot expand {item}") from None
+        roots.append(real_path(root / expanded))
     for key in ("manuscript", "bibliography"):
         if key not in conf:
             raise InputError(pyproject, None, f"[tool.glutlint] needs '{key}'")
@@ -185,43 +255,43 @@ def load_config(start: Path | None = None) -> Config:
     def opt_path(key: str) -> Path | None:
         if key not in conf:
             return None
-        if not isinstance(conf[key], str):
-            raise InputError(pyproject, None, f"[tool.glutlint] {key} must be a path string")
+        value = settings.path_string(key, conf[key])
         if key == "output":  # written, not read: where the user wants the build
-            return real_path(root / conf[key])
-        return _inside(root / conf[key], roots, pyproject, key, conf[key], root)
+            return real_path(root / value)
+        return _inside(root / value, roots, settings, key, value, root)
 
     profile: dict[str, object] = {}
     if "profile" in conf:
         if not isinstance(conf["profile"], dict):
-            raise InputError(pyproject, None, "[tool.glutlint.profile] must be a table")
+            raise settings.refuse("profile", "must be a table ([tool.glutlint.profile])")
         profile = dict(conf["profile"])
     bib = opt_path("bibliography")
     assert bib is not None
     csl = conf.get("csl", "american-medical-association")
     if not isinstance(csl, str):
-        raise InputError(pyproject, None, "[tool.glutlint] csl must be a string")
+        raise settings.refuse("csl", "must be a string")
+    if "\0" in csl:
+        raise settings.refuse("csl", "cannot contain a NUL character")
     partial = conf.get("partial_sources", "unverified")
-    if partial not in PARTIAL_SOURCES:
-        raise InputError(
-            pyproject,
-            None,
-            f"[tool.glutlint] partial_sources must be one of: {', '.join(PARTIAL_SOURCES)}",
-        )
+    if not isinstance(partial, str) or partial not in PARTIAL_SOURCES:
+        raise settings.refuse("partial_sources", f"must be one of: {', '.join(PARTIAL_SOURCES)}")
+    cache = conf.get("cache", True)
+    if not isinstance(cache, bool):
+        raise settings.refuse("cache", "must be true or false (a TOML boolean, unquoted)")
     return Config(
         root=root,
         pyproject=pyproject,
-        manuscript=_manuscript_files(root, conf["manuscript"], pyproject, roots),
+        manuscript=_manuscript_files(root, settings, roots),
         bibliography=bib,
         sources=opt_path("sources"),
         facts=opt_path("facts"),
         lexicon=opt_path("lexicon"),
-        select=_str_list(conf.get("select", []), "select", pyproject),
-        ignore=_str_list(conf.get("ignore", []), "ignore", pyproject),
+        select=settings.codes("select"),
+        ignore=settings.codes("ignore"),
         profile=profile,
         csl=csl,
         output=opt_path("output"),
-        cache=bool(conf.get("cache", True)),
+        cache=cache,
         partial_sources=partial,
         allowed_roots=roots[1:],
     )

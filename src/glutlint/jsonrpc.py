@@ -32,7 +32,11 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 
 HEADER = b"content-length:"
-MAX_BODY = 256 * 1024 * 1024  # a larger Content-Length is treated as garbage, never allocated
+#: A larger Content-Length is treated as garbage: skipped, never allocated or waited for. Four
+#: times the 20 MiB buffer limit, room for a full buffer however JSON escapes it; a body that
+#: large holds no message the server would check. A Content-Length under it that the client
+#: never sends in full still holds up the stream until that many bytes have come.
+MAX_BODY = 64 * 1024 * 1024
 CHUNK = 1 << 16
 
 MsgId = int | str

@@ -52,6 +52,7 @@ from .engine import Context, run_rules
 from .errors import InputError
 from .evidence import Verdict, check_claim
 from .manuscript import Cite, Document, parse
+from .nesting import refuse_deep_nesting, too_deep
 from .project import Project
 from .textio import MAX_BYTES, read_text
 
@@ -236,7 +237,11 @@ class Checker:
         cached = self._docs.get(path)
         if cached is not None and cached[0] == text:
             return cached[1]
-        doc = parse(path, text, shown, self.project.store if self.project else None)
+        refuse_deep_nesting(text, shown)  # as `check` does, before pandoc reads it
+        try:
+            doc = parse(path, text, shown, self.project.store if self.project else None)
+        except RecursionError:
+            raise too_deep([(text, shown)]) from None
         self._docs[path] = (text, doc)
         return doc
 

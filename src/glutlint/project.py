@@ -21,6 +21,7 @@ from .evidence import SourceIndex
 from .ledger import Ledger, load_ledger
 from .lexicon import LearnedState, Lexicon, Scan, load_lexicon, scan
 from .manuscript import Document, parse_all
+from .nesting import refuse_deep_nesting, too_deep
 from .sidecar import SourceSettings, load_sidecar
 from .sources import SourceText, load_sources
 from .textio import check_regular, read_text
@@ -137,5 +138,9 @@ class Project:
             text = (texts or {}).get(path)
             if text is None:
                 text = read_text(path, shown)
+            refuse_deep_nesting(text, shown)  # before pandoc spends minutes on it
             items.append((path, text, shown))
-        return parse_all(items, self.store)
+        try:
+            return parse_all(items, self.store)
+        except RecursionError:  # deep below the limit in a way the scan does not measure
+            raise too_deep([(text, shown) for _, text, shown in items]) from None

@@ -17,6 +17,7 @@ import re
 import shutil
 from pathlib import Path
 
+from ..atomic import not_replaceable
 from ..errors import InputError
 
 STAGING_PREFIX = ".glutlint-staging-"
@@ -118,8 +119,9 @@ class StagedOutputs:
         """Refuse (InputError naming the final path) a target that cannot be replaced: a
         folder in its place, a file where its folder should be, a folder not writable."""
         for dest in dests:
-            if dest.is_dir() and not dest.is_symlink():
-                raise InputError(dest, None, "is a folder; cannot replace it with the output")
+            reason = not_replaceable(dest)  # a folder, a FIFO, a device: never replaced
+            if reason is not None:
+                raise InputError(dest, None, reason)
             parent = dest.parent
             while not parent.exists() and parent != parent.parent:
                 parent = parent.parent
@@ -136,6 +138,9 @@ class StagedOutputs:
         for staged, dest in self._staged:
             try:
                 dest.parent.mkdir(parents=True, exist_ok=True)
+                reason = not_replaceable(dest)  # made since the check: still never replaced
+                if reason is not None:
+                    raise InputError(dest, None, reason)
                 os.replace(staged, dest)
             except OSError as exc:
                 raise InputError(dest, None, f"cannot write: {exc.strerror}") from None

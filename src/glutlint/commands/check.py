@@ -31,7 +31,7 @@ def split_codes(value: str | None) -> list[str] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..config import load_config
+    from ..config import inside_project, load_config
     from ..engine import check_files, has_errors
     from ..formats import render
     from ..project import Project
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             " agents are recognised by drug-name stems only",
             file=sys.stderr,
         )
-    files = [f.resolve() for f in args.files] or None
+    files = [inside_project(f, config, str(f)) for f in args.files] or None
     diags = check_files(project, files, select=select, ignore=ignore)
     if args.statistics:
         counts = Counter((d.code, d.severity) for d in diags)

@@ -42,8 +42,13 @@ def destination(config, override: str | None) -> Path:
         dest = Path(override).expanduser().resolve()
     else:
         dest = (config.output or config.root / "build") / DEFAULT_NAME
+    from ..atomic import not_replaceable
+
     if dest.is_dir():
         raise InputError(config.rel(dest), None, "is a folder; -o takes the name of a file")
+    reason = not_replaceable(dest)  # a FIFO, a device: refused before any work, never replaced
+    if reason is not None:
+        raise InputError(config.rel(dest), None, reason)
     return dest
 
 

@@ -22,7 +22,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..config import load_config
+    from ..config import inside_project, load_config
     from ..engine import Context, run_rules
     from ..project import Project
     from ..trail import records
@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  not evidence {span}: {f.why}")
         project.store.flush()
         return 0
-    files = [f.resolve() for f in args.files] or list(project.config.manuscript)
+    files = [inside_project(f, config, str(f)) for f in args.files]
+    files = files or list(project.config.manuscript)
     ctx = Context(project, project.parse(files))
     diags = run_rules(ctx)
     for rec in records(ctx, diags):
