@@ -474,3 +474,25 @@ def test_crlf_line_endings_read_like_lf() -> None:
     masked = mask_nonprose(crlf)
     assert masked.count("\r\n") == 2 and "x@y" not in masked
     assert len(split_sentences(masked)) == 2
+
+
+# A real sentence from a CC BY article fetched from the allofplos/allofplos repository on GitHub
+# (starter_corpus): Cao et al. 2016, PLoS ONE 11(4): e0152459, followed by a review's sentence
+# that opens with the gene product's name, which is written in lower case.
+CAO_CONCLUSION = (
+    "In conclusion, despite the limitations, the results of the present meta-analysis suggested "
+    "that p16INK4a overexpression was associated with a favorable prognosis in patients with "
+    "vulvar cancer."
+)
+
+
+def test_a_lower_case_name_with_a_digit_or_inner_capital_starts_a_sentence() -> None:
+    nxt = "p16INK4a overexpression was associated with lower FIGO stage."
+    assert sentences(f"{CAO_CONCLUSION} {nxt}") == [CAO_CONCLUSION, nxt]
+    for name in ("p53 was mutated.", "mRNA levels fell.", "eGFR declined."):
+        assert sentences(f"It ended. {name}") == ["It ended.", name]
+    # an abbreviation before the name still does not end the sentence, nor does a plain word
+    for abbrev in ("e.g.", "i.e.", "et al.", "vs.", "cf."):
+        text = f"Genes ({abbrev} p16INK4a) and others {abbrev} p53 were studied."
+        assert sentences(text) == [text], abbrev
+    assert sentences("It works. and then more.") == ["It works. and then more."]

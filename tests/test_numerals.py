@@ -348,3 +348,40 @@ def test_the_evidence_report_marks_values_where_they_are_written() -> None:
     items = [Item("2018", "value", "missing", 12, 17), Item("1,000", "value", "missing", 22, 27)]
     marks = [sentence[a:b] for a, b, _ in sentence_marks(sentence, items)]
     assert marks == ["２０\u00ad１８", "1\u2009000"]
+
+
+# ------------------------------------------------------------------ middle-dot decimals
+
+# Real strings from a CC BY article fetched from the allofplos/allofplos repository on GitHub
+# (starter_corpus): MacPherson et al. 2013, PLoS Med 10(9): e1001518. PLoS Medicine, like The
+# Lancet, prints the decimal point as a middle dot (U+00B7), in its tables and in its text.
+MIDDLE_DOT_AGE = "43·5 (13·37)"
+MIDDLE_DOT_SHARE = "554 (73·4%)"
+MIDDLE_DOT_RESULT = (
+    "Compared to usual care, patients in the acupuncture arm experienced an average additional "
+    "reduction in depression of −2·46 points on the PHQ-9 (p<0·001, 95% CI −3·72 to −1·21)"
+)
+
+
+def test_a_middle_dot_between_digits_is_a_decimal_point() -> None:
+    from glutlint.quantities import supported_by_any
+
+    def read(text: str) -> list[tuple[float, str, str]]:
+        return [(q.value, q.text, text[q.start : q.end]) for q in read_quantities(text)]
+
+    assert read(MIDDLE_DOT_AGE) == [(43.5, "43.5", "43·5"), (13.37, "13.37", "13·37")]
+    assert read(MIDDLE_DOT_SHARE) == [(554, "554", "554"), (73.4, "73.4%", "73·4%")]
+    assert fold(MIDDLE_DOT_RESULT).text.count("·") == 0
+    # the true claims of the review are supported, as by the same numbers printed with "."
+    claim = read_quantities("Mean baseline age was 43.5 years")
+    assert supported_by_any(claim[0], read_quantities(MIDDLE_DOT_AGE))
+    claim = read_quantities("73.4% of participants were women")
+    assert supported_by_any(claim[0], read_quantities(MIDDLE_DOT_SHARE))
+    # ... and the digits after the dot are no number of their own, nor is a wrong value backed
+    for wrong in ("5 years", "43.6 years", "4% of participants", "73.5% of participants"):
+        claim = read_quantities(wrong)
+        assert not supported_by_any(claim[0], read_quantities(MIDDLE_DOT_AGE + MIDDLE_DOT_SHARE))
+    # a middle dot that is not between two digits stays what it is: a product of units, a
+    # separator between spaced numbers
+    for text in ("2 mg·kg−1", "Na·K", "3 · 4", "·5"):
+        assert fold(text).text == text, text

@@ -63,8 +63,8 @@ SINGLE = [
     ("typically less than four exposures", (4, None, "count", "", "<")),
     ("at \nleast eight splice variants", (8, None, "count", "", ">=")),
     ("no more than 3 doses", (3, None, "count", "", "<=")),
-    ("patients aged 18 or older", (18, None, "count", "", ">=")),
-    ("aged 65+ were", (65, None, "count", "", ">=")),
+    ("patients aged 18 or older", (18, None, "duration", "year", ">=")),  # age: in years
+    ("aged 65+ were", (65, None, "duration", "year", ">=")),
     ("1,234 patients", (1234, None, "count", "", "=")),
     ("1.5 million people", (1_500_000, None, "count", "", "=")),
     ("A 21-item, clinician-administered questionnaire", (21, None, "count", "", "=")),
@@ -872,3 +872,80 @@ def test_two_consecutive_years_joined_by_a_slash_are_a_year_range() -> None:
     assert [q.kind for q in extract("1950/2000 samples")] == ["count", "count"]
     assert summary(one("in 2/3 of them")) == (round(2 / 3, 6), None, "fraction", "", "=")
     assert [q.value for q in extract("the 12/20, and")] == [12, 20]
+
+
+# ---------------------------------------------------------------------------------------------
+# Real sentences from CC BY articles fetched from the allofplos/allofplos repository on GitHub
+# (starter_corpus): Cao et al. 2016, PLoS ONE 11(4): e0152459 (no space after its commas and
+# colons, a comparator glued to "age"); MacPherson et al. 2013, PLoS Med 10(9): e1001518 and
+# Brettschneider et al. 2013, PLoS ONE 8(6): e66742 (differences printed with their minus sign).
+# ---------------------------------------------------------------------------------------------
+
+CAO_STAGE = (
+    "As shown in Fig 2, the overexpression of p16INK4a was significantly associated with the "
+    "lower FIGO stage of I–II(OR = 0.60,95%CI:0.41–0.86,P = 0.006,fixed effect; Fig 2A), no "
+    "lymph node metastasis(OR = 0.61,95%CI:0.39–0.95,P = 0.029,fixed effect; Fig 2B), patient’s "
+    "age<55(OR = 0.54,95%CI:0.31–0.96,P = 0.034,fixed effect; Fig 2C)"
+)
+MACPHERSON_PHQ9 = (
+    "Compared to usual care, patients in the acupuncture arm experienced an average additional "
+    "reduction in depression of −2.46 points on the PHQ-9 (p<0.001)."
+)
+BRETTSCHNEIDER_VAS = (
+    "Multimorbidity measured by a weighted count score was significantly associated with lower "
+    "overall HRQL (EQ VAS), b = −1.02 (SE: 0.06)."
+)
+
+
+def test_a_comma_after_a_decimal_and_a_glued_colon_separate_values() -> None:
+    got = [(q.value, q.high) for q in extract(CAO_STAGE) if q.kind != "year"]
+    for value in [(0.60, None), (95, None), (0.41, 0.86), (0.006, None), (0.61, None)]:
+        assert value in got, value
+    assert (0.31, 0.96) in got and (0.034, None) in got
+    source = extract(CAO_STAGE)
+    for claim in ("OR 0.60", "95% CI 0.41–0.86", "P = 0.006", "OR 0.54, 95% CI 0.31–0.96"):
+        assert all(supported_by_any(q, source) for q in extract(claim)), claim
+    for wrong in ("OR 0.59", "95% CI 0.41–0.87", "OR 60.95"):
+        assert not all(supported_by_any(q, source) for q in extract(wrong)), wrong
+    # a comma after an integer is still a glued reference list or a thousands separator, and
+    # an identifier after a colon (zero-padded, or five digits or more) is no value
+    assert extract("in humans109,119 and disorders14,15") == []
+    assert [q.value for q in extract("1,234 patients")] == [1234]
+    assert extract("GO:0008150 and ISRCTN:12345678") == []
+    assert [q.value for q in extract("n:45 and ratio 1:2")] == [45]
+
+
+def test_an_age_without_a_unit_is_in_years() -> None:
+    age = [q for q in extract(CAO_STAGE) if q.value == 55]
+    assert [summary(q) for q in age] == [(55, None, "duration", "year", "<")]
+    assert supported_by_any(one("age under 55 years"), extract(CAO_STAGE))
+    assert summary(one("patients aged 65 to 85")) == (65, 85, "duration", "year", "=")
+    # another bound, another unit, or a number that is not an age stays unsupported
+    for wrong in ("age under 65 years", "age under 55 months", "over 55 years of age"):
+        assert not supported_by_any(one(wrong), extract(CAO_STAGE)), wrong
+    assert not supported_by_any(one("under 55 years"), extract("a score<55 (OR = 0.54)"))
+    assert summary(one("stage 3")) == (3, None, "count", "", "=")
+
+
+def test_a_claim_without_a_sign_is_the_magnitude_of_a_negative_source_value() -> None:
+    for claim, source in [
+        ("reduced mean PHQ-9 scores by 2.46 points", MACPHERSON_PHQ9),
+        ("a reduction of about 2.5 points", MACPHERSON_PHQ9),
+        ("lowered EQ-VAS by 1.02 points", BRETTSCHNEIDER_VAS),
+        ("a difference of 1.21 to 3.72", "95% CI −3.72 to −1.21"),
+        ("fell by more than 2 points", "a change of < −2 points"),
+    ]:
+        assert supported_by_any(one(claim), extract(source)), claim
+    # a claim that writes its sign means it; a wrong magnitude and a temperature stay wrong
+    for claim, source in [
+        ("a change of −2.46 points", "improved by 2.46 points"),
+        ("a change of minus 2.46 points", "improved by 2.46 points"),
+        ("a change of +2.46 points", MACPHERSON_PHQ9),
+        ("reduced scores by 2.64 points", MACPHERSON_PHQ9),
+        ("reduced scores by 2.46", "p<0.001"),
+        ("stored at 20 °C", "stored at −20 °C"),
+        ("a difference of 1.21 to 3.72", "95% CI −1.21 to 3.72"),
+    ]:
+        assert not supported_by_any(one(claim), extract(source)), claim
+    assert summary(one("minus 2.46 points")) == (-2.46, None, "measure", "point", "=")
+    assert [q.value for q in extract("5 plus or minus 2")] == [5, 2]

@@ -455,6 +455,23 @@ _DIGITS = re.compile(
     r"(?P<sign>[-−])?(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?"
     r"|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
 )
+#: A decimal number ending where a comma follows: "0.60" in "OR = 0.60,95%CI". A comma is a
+#: thousands separator only between groups of three digits before any decimal point, so the
+#: comma after a decimal always separates it from what follows, space or none.
+_DECIMAL_BEFORE = re.compile(r"(?<![0-9.,])[0-9]+\.[0-9]+$")
+#: Digits after "word:" that make an identifier rather than a value: zero-padded ("GO:0008150")
+#: or five digits or more with no decimal part ("ISRCTN:12345678"). Anything else glued after a
+#: label's colon is the label's value ("CI:0.41–0.86", "P:0.006", "n:45").
+_CODE_DIGITS = re.compile(r"0[0-9]|[0-9]{5,}(?![.,]?[0-9])")
+#: "age" naming the number after it, with a comparator or "of" between: "age<55", "aged 65
+#: to 85", "ages of 18 and over", "age: 43.5". A person's age with no unit is counted in years
+#: (a child's in months or weeks is written with its unit), so the number is a duration in
+#: years and supports, or contradicts, "under 55 years" as a reader takes it to.
+_AGE_BEFORE = re.compile(r"(?i)(?<![A-Za-z])age[sd]?(?:[ \t\n]+(?:of|at))?[ \t\n]*[:=]?[ \t\n]*$")
+#: "minus" written as the sign of the number after it ("a change of minus 2.46 points")
+_MINUS_WORD = re.compile(r"(?i)(?<![A-Za-z])minus[ \t]+$")
+#: "plus or minus", "plus/minus", "plus-minus": "±" spelled out, no sign of the number after it
+_PLUS_OR = re.compile(r"(?i)(?<![A-Za-z])plus[ \t]*(?:or|/|-)?[ \t]*$")
 _SCALE_AFTER = re.compile(r"(?i)[ \t]+(thousand|million|billion)" + _B)
 _CONTINUATION = re.compile(r"(?:[-‐–−,./:+]*[0-9A-Za-zµμ]+)+")
 _COMMA_LIST = re.compile(r"(?:,[0-9]+(?:[-–][0-9]+)?)+")
@@ -545,6 +562,10 @@ class _Scanner:
             return False
         if c in ":/" and self._after_unit(s):
             return False  # "16 hr:8 hr"
+        if c == "," and _DECIMAL_BEFORE.search(t, max(0, s - 24), s - 1):
+            return False  # "0.60,95%CI": a comma after a decimal separates two values
+        if c == ":" and b.isalpha() and not _CODE_DIGITS.match(t, s):
+            return False  # "95%CI:0.41", "P:0.006": a label and its value
         return c in ",.:/_" and b.isalnum()  # "6,7" lists, "doi:10", "x_2"
 
     def _after_unit(self, s: int) -> bool:
@@ -646,13 +667,16 @@ class _Scanner:
             return p + 1
         e = num.end
         c, nxt = t[e : e + 1], t[e + 1 : e + 2]
-        if c == "," and nxt.isdigit():  # "6,7": a glued reference list
+        if c == "," and nxt.isdigit() and num.decimals <= 0:  # "6,7": a glued reference list
             lst = _COMMA_LIST.match(t, e)
             return lst.end() if lst else e + 1
         if c == "/" and nxt.isdigit():
             return self._slash(num)
         if self._bad_right(e):
             return self._skip_cont(p)
+        if p > 0 and t[p - 1] == "+" and (p == 1 or t[p - 2].isspace() or t[p - 2] in _BEFORE_SIGN):
+            # "+2.46": a written sign, kept in the span so that support can tell it from none
+            num = replace(num, start=p - 1, plain_int=False)
         return self._finish(num)
 
     def _slash(self, num: _Num) -> int:
@@ -789,6 +813,14 @@ class _Scanner:
     def _finish(self, num: _Num) -> int:
         """Attach "and a half", a range, a unit and hedges to a number, then emit it."""
         t = self.text
+        minus = _MINUS_WORD.search(t, max(0, num.start - 24), num.start)
+        if (
+            minus
+            and num.value > 0
+            and not _PLUS_OR.search(t, max(0, minus.start() - 12), minus.start())
+        ):
+            # "minus 2.46" is −2.46, as written with the sign; "plus or minus 2" is a spread
+            num = replace(num, value=-num.value, start=minus.start(), plain_int=False)
         e = num.end
         half = _AND_HALF.match(t, e)
         if half:
@@ -836,6 +868,8 @@ class _Scanner:
                 kind = "year"
             elif unit is None and high is None and self._multiplier(start, end):
                 kind, canon = "ratio", "×"
+            elif unit is None and self._age(start):
+                kind, canon = "duration", "year"  # "age<55", "aged 65 to 85": years of age
         self._emit_raw(
             num.value * factor,
             high.value * factor if high is not None else None,
@@ -848,6 +882,11 @@ class _Scanner:
             postfix=">=" if plus else "",
         )
         return max(end, num.start + 1)
+
+    def _age(self, start: int) -> bool:
+        """Whether "age" names the number at `start`, past its comparator (`_AGE_BEFORE`)."""
+        hedge = _hedge_before(self.text, start)[1]
+        return _AGE_BEFORE.search(self.text, max(0, hedge - 64), hedge) is not None
 
     def _multiplier(self, start: int, end: int) -> bool:
         """A bare number written as a multiplier is a ratio, as "20-fold" is: "by a factor of

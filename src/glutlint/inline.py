@@ -1244,14 +1244,24 @@ def is_abbreviation(t: str, i: int) -> bool:
     )
 
 
+#: A name written in lower case that still starts a sentence: a gene, protein or molecule
+#: name with a digit or a capital inside ("p16INK4a", "p53", "mRNA", "eGFR"). Its case is
+#: the name's, not a sign that the sentence goes on.
+_LOWER_NAME_RE = re.compile(r"[a-z]+(?:[A-Z]|[0-9])[A-Za-z0-9]*(?![A-Za-z0-9])")
+
+
 def _sentence_start_ok(t: str, k: int) -> bool:
-    """True if a sentence may start at k (capital, digit, quote, bracket or in-text cite)."""
+    """True if a sentence may start at k (capital, digit, quote, bracket, in-text cite, or a
+    lower-case name with a digit or an inner capital, `_LOWER_NAME_RE`). After an
+    abbreviation ("e.g. p53") the caller never asks: `is_abbreviation` keeps it in."""
     while k < len(t) and t[k] in "*_":
         k += 1
     if k >= len(t):
         return True
     c = t[k]
-    return c.isupper() or c.isdigit() or c in "\"'\u201c\u2018([{@"
+    if c.isupper() or c.isdigit() or c in "\"'\u201c\u2018([{@":
+        return True
+    return _LOWER_NAME_RE.match(t, k) is not None
 
 
 def split_sentences(text: str, store: Store | None = None) -> list[tuple[int, int]]:

@@ -10,6 +10,9 @@ a diagnostic still points at the characters the author wrote:
 
 * every character of Unicode category Nd (what `unicodedata.decimal` reads) becomes its ASCII
   digit; next to a digit, the fullwidth and Arabic forms of ``% . ,`` become ASCII too;
+* a middle dot (U+00B7) between two digits is a decimal point: The Lancet and PLoS Medicine
+  print "43\u00b75" and "73\u00b74%", which every reader reads as 43.5 and 73.4%, and read
+  digit by digit it would be two numbers ("43" and "5") that a true claim of 43.5 never finds;
 * soft hyphens and zero-width characters (`INVISIBLE`) between two digits are dropped;
 * a thin, narrow no-break or no-break space (`GROUP_SPACES`) between digit groups becomes ","
   when the groups form a proper thousands pattern (1 to 3 digits, then groups of exactly 3):
@@ -45,6 +48,7 @@ _NUMBER_PUNCT = {
     "\u066b": ".",  # Arabic decimal separator, between digits
     "\uff0c": ",",  # fullwidth comma, between digits
     "\u066c": ",",  # Arabic thousands separator, between digits
+    "\u00b7": ".",  # middle dot, the decimal point of Lancet/PLoS Medicine style, between digits
 }
 _AFTER_DIGIT_ONLY = frozenset("\uff05\u066a")
 

@@ -282,6 +282,37 @@ def _supports_calendar(claim: Quantity, source: Quantity) -> bool:
     return False
 
 
+#: A plus sign written before the digits of a quantity ("+2.46"): extraction keeps it in the
+#: quantity's text, so a claim that writes its sign can be told from one that writes none.
+_PLUS_SIGN = re.compile(r"\+\.?[0-9]")
+#: How a bound reads once the values it bounds change sign: "< −2" is "more than 2" down.
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def written_sign(q: Quantity) -> bool:
+    """Whether the author wrote a sign on `q`: a minus ("−2.46", "minus 2.46", which
+    extraction reads as negative values) or a plus ("+2.46", kept in the text)."""
+    return q.value < 0 or (q.high is not None and q.high < 0) or bool(_PLUS_SIGN.search(q.text))
+
+
+def _sign_dropped(claim: Quantity, source: Quantity) -> bool:
+    """Whether `claim` may be the magnitude of the negative `source`.
+
+    Authors drop the sign of a difference whose direction their words give: "reduced scores
+    by 2.46 points" reports a source's "a reduction of −2.46 points", "lowered EQ-VAS by 1.02"
+    its "b = −1.02". So a claim written with no sign is read as a magnitude, and a source
+    value all below zero supports it at the same magnitude. A claim that writes its sign
+    ("−2.46", "+2.46", "minus 2.46") means that sign and is held to it; a temperature is a
+    point on a scale, not a difference, and keeps its sign ("−20 °C" is no "20 °C").
+    The price: an unsigned claim whose words give the wrong direction ("increased by 2.46"
+    against "−2.46"), or a correlation whose sign was lost ("r = 0.45" against "r = −0.45"),
+    is not caught here; glutlint checks the numbers, and their direction is left to the words.
+    """
+    if written_sign(claim) or claim.unit == "°C" or source.value >= 0:
+        return False
+    return source.high is None or source.high <= 0
+
+
 def supports(claim: Quantity, source: Quantity) -> bool:
     """Would a careful reader accept `source` as evidence for the number in `claim`?
 
@@ -304,6 +335,9 @@ def supports(claim: Quantity, source: Quantity) -> bool:
       4.2% supports "fewer than 5%", 0.3% does not.  Against a source inequality in the same
       direction the bounds must agree ("up to 5 days" does not support "up to 6 days").
     * A range claim needs a source range with the same ends.
+    * A claim written without a sign is a magnitude: a negative source value supports it at
+      the same magnitude ("reduced by 2.46 points" by "−2.46 points", see `_sign_dropped`);
+      a claim with a written sign ("−2.46", "+2.46", "minus 2.46") keeps it.
     """
     if claim.kind in ("year", "date") or source.kind in ("year", "date"):
         return _supports_calendar(claim, source)
@@ -326,8 +360,11 @@ def supports(claim: Quantity, source: Quantity) -> bool:
     if claim.kind != "fraction" and c:
         tol = min(tol, ROUNDING_LIMIT * abs(c))
     approx = max(tol, APPROX_TOLERANCE * abs(c))
-    points = [s_lo] if s_hi is None else [s_lo, s_hi]
     cmp, scmp = claim.comparator, source.comparator
+    if _sign_dropped(claim, source):
+        s_lo, s_hi = (-s_lo, None) if s_hi is None else (-s_hi, -s_lo)
+        scmp = _MIRRORED.get(scmp, scmp)
+    points = [s_lo] if s_hi is None else [s_lo, s_hi]
 
     if ch is not None:  # claim range: the source must give the same range
         if s_hi is None:
