@@ -425,3 +425,13 @@ def test_authorial_sentences_need_no_citation_but_their_citations_are_checked(
     r = run_cli(["check", "--format", "json", "--select", "GL102,GL201"], seeded.root)
     found = [(d["code"], d["line"]) for d in json.loads(r.out)]
     assert found == [("GL201", 3)], found
+
+
+def test_a_sentence_about_the_reviews_own_material_needs_no_citation(seeded: Project) -> None:
+    seeded.write(
+        "manuscript/01.md",
+        "Across these four fields, the studies reviewed here report modest effects.\n\n"
+        "Across these four fields, the studies report modest effects.\n",
+    )
+    r = run_cli(["check", "--format", "json", "--select", "GL102"], seeded.root)
+    assert [(d["code"], d["line"]) for d in json.loads(r.out)] == [("GL102", 3)], r.out

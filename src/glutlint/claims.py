@@ -24,6 +24,13 @@ META_RE = re.compile(
     r"sets out|draws|depicts|collects|places)\b|see (?:table|figure)\b)",
     re.IGNORECASE,
 )
+#: a sentence that speaks of the review's own material wherever it says so: "Across these four
+#: fields, the studies reviewed here report ..."
+META_ANYWHERE_RE = re.compile(
+    r"\b(?:reviewed|discussed|summari[sz]ed|included|considered|covered)\s+"
+    r"(?:here|above|below|in this (?:review|article|paper|section))\b",
+    re.IGNORECASE,
+)
 REF_RE = re.compile(
     r"\b(?i:Tables?|Figures?|Figs?\.|Section|Box|Supplementary|Phase|Stage|Grade|"
     r"Type|Group|Class|Schedule)\s+"
@@ -158,7 +165,7 @@ def _skip_spans(text: str) -> list[tuple[int, int]]:
 
 
 def is_meta(text: str) -> bool:
-    return bool(META_RE.match(text))
+    return bool(META_RE.match(text) or META_ANYWHERE_RE.search(text))
 
 
 def claims_of(

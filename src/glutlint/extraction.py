@@ -973,9 +973,7 @@ def _extract_dates(text: str, mask: bytearray, taken: bytearray) -> list[_Raw]:
     return out
 
 
-_LIST_SEP = re.compile(
-    r"(?i)^[ \t\n]*(?:,[ \t\n]*)?(?:(?:and|or|versus|vs\.?)[ \t\n]+)?$"
-)
+_LIST_SEP = re.compile(r"(?i)^[ \t\n]*(?:,[ \t\n]*)?(?:(?:and|or|versus|vs\.?)[ \t\n]+)?$")
 
 
 def _propagate_units(text: str, raws: list[_Raw]) -> None:

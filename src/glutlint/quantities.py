@@ -245,7 +245,13 @@ def _conversion(claim: Quantity, source: Quantity) -> float | None:
     """Factor that expresses source values in the claim's unit, or None if incomparable."""
     kinds = {claim.kind, source.kind}
     if "count" in kinds and kinds & MEASURED_KINDS:
-        return None  # "40 patients" is not "40 minutes", "22 patients" not "20 points"
+        # "40 patients" is not "40 minutes", "22 patients" not "20 points"; but a bare decimal
+        # counts nothing, and an exact claim of it at its precision is that measurement with
+        # its unit left to the words around it ("b = -1.02" for "lowered it by 1.02 points")
+        counts = [q for q in (claim, source) if q.kind == "count"]
+        if claim.comparator != "=" or any(q.decimals <= 0 for q in counts):
+            return None
+        return 1.0
     if _unitless(claim) or _unitless(source):
         return 1.0
     csig, cscale = _dimension(claim)

@@ -535,7 +535,7 @@ def _derived(q: Quantity, cited: list[SourceIndex]) -> Passage | None:
     ("29 of 240 animals"). Only sentences with few such numbers are tried, and the quotient
     must support the claim's number at its own precision or hedge, as a number written in
     the source would."""
-    if q.high is not None or q.comparator not in {"=", "~"}:
+    if q.high is not None:
         return None
     if q.kind == "ratio":
 
