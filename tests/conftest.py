@@ -71,6 +71,22 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """glutlint keeps the key of its cache's MACs in the user's cache folder: for the whole
+    session that is a temp folder of pytest's (inherited by every process a test starts), so
+    that no test writes outside its temp folders."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = old
+
+
 SEED_BIB = (ROOT / "refs" / "references.bib").read_text(encoding="utf-8")
 
 
