@@ -211,6 +211,36 @@ def test_gl105_passes_markup_comments_and_suppressed_layout(seeded: Project) -> 
     assert only(seeded, "GL105") == []
 
 
+# ------------------------------------------------------------------------- GL106
+
+
+def test_gl106_reports_a_printed_number_the_rules_cannot_read(seeded: Project) -> None:
+    seeded.write(
+        MS,
+        """
+        Ketamine acted within $2$ hours [@sanacora2008].
+
+        The lifetime risk was 2<!-- -->0.8% [@sanacora2008].
+        """,
+    )
+    found = [(d["line"], d["message"].split()[0]) for d in only(seeded, "GL106")]
+    assert found == [(1, "'2'"), (3, "'20.8'")]
+
+
+def test_gl106_passes_numbers_written_as_text(seeded: Project) -> None:
+    seeded.write(
+        MS,
+        """
+        Ketamine acted within 2 hours [@sanacora2008, p. 11].[^1]
+
+        The lifetime risk was 20.8% in 10^6^ people [@sanacora2008].
+
+        [^1]: A note of 3 words.
+        """,
+    )
+    assert only(seeded, "GL106") == []
+
+
 # ------------------------------------------------------------------------- GL103
 
 
