@@ -425,7 +425,7 @@ def test_cache_round_trip(
     store.flush()  # written only when the command succeeds
     files = sorted(cache.glob("source-*.json"))
     assert len(files) == 2
-    assert all(isinstance(json.loads(f.read_text())[0], str) for f in files)
+    assert all(isinstance(json.loads(f.read_text())["value"][0], str) for f in files)
 
     def no_normalise(*args: object, **kwargs: object) -> None:
         raise AssertionError("normalised again despite the cache")
