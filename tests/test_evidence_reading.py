@@ -160,3 +160,26 @@ def test_british_and_american_spellings_are_one_word(british: str, american: str
 @pytest.mark.parametrize(("a", "b"), [("four", "for"), ("hour", "hor"), ("heroes", "heres")])
 def test_short_and_plural_words_keep_their_letters(a: str, b: str) -> None:
     assert stem(a) != stem(b)
+
+
+# A number the author computes from two numbers stated beside it is their arithmetic, checked
+# as arithmetic; the two numbers are checked where they stand.
+SHRUBS = """\
+Arctic plant responses to warming
+Graminoids had the highest share of positive responders in the long term (47%).
+Shrubs had the lowest share of positive responders (17% in both periods).
+"""
+
+
+@pytest.mark.parametrize(
+    ("ratio", "codes"),
+    [("nearly three times", []), ("about 2.8 times", []), ("nearly five times", ["GL201"])],
+)
+def test_a_ratio_of_two_numbers_stated_beside_it_is_computed(
+    tmp_path: Path, ratio: str, codes: list[str]
+) -> None:
+    claim = (
+        "Shrubs had the fewest positive responders (17%) [@src2019]. In the long term, the "
+        f"share among graminoids (47%) was {ratio} that among shrubs [@src2019]."
+    )
+    assert _codes(tmp_path, SHRUBS, claim, "full text", "GL201,GL203") == codes

@@ -112,6 +112,7 @@ VERDICTS: dict[str, tuple[str, str]] = {
 STATUSES: dict[str, tuple[str, str, str]] = {
     "supported": ("\u2714", "found", "ok"),
     "pubyear": ("\u2714", "publication year of the source", "ok"),
+    "computed": ("\u2714", "computed from numbers stated beside it", "ok"),
     "missing": ("\u2716", "not found", "bad"),
     "misbound": ("\u2716", "found, but about something else", "bad"),
     "unchecked": ("?", "not checked: no source text", "unk"),

@@ -19,9 +19,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from .cache import key
+from .claims import year_bound, year_satisfies
 from .evidence import AgentCheck, Passage, Status, ValueCheck, Verdict
+from .evidence.values import computed_from, derive, lists_range, stated_nearby
 from .lexicon import fold
-from .quantities import Quantity, numbers, supports
+from .quantities import Quantity, numbers, source_numbers, supports
+from .tables import CELL_SEP, with_column_units
 
 if TYPE_CHECKING:
     from .claims import Claim
@@ -76,9 +79,14 @@ def confirmed(
         )
         if False in (support, nearest, better, against):
             return None
-        if v.status == Status.SUPPORTED and not (support and _holds(v.q, support, project)):
+        if v.status == Status.SUPPORTED and not (
+            support
+            and (_holds(claim, v.q, support, project) or _meets(claim, v.q, support, project))
+        ):
             return None
         if v.status == Status.PUBYEAR and not _publication_year(v.q, keys, project):
+            return None
+        if v.status == Status.COMPUTED and computed_from(v.q, stated_nearby(claim)) is None:
             return None
         out.values.append(ValueCheck(v.q, v.status, support, nearest, better, against))  # type: ignore[arg-type]
     for a, (start, end, name) in zip(agents, claim.checked_agents, strict=True):
@@ -108,12 +116,41 @@ def _passage(
     return project.indexes[p.key].passage(p.start, p.end, p.value)
 
 
-def _holds(q: Quantity, p: Passage, project: Project) -> bool:
-    """The passage's own words still give a number that supports `q`."""
-    return any(supports(q, x) for x in numbers(p.value, (), project.store))
+def _holds(claim: Claim, q: Quantity, p: Passage, project: Project) -> bool:
+    """The passage still gives a number that supports `q`: its own words, or, read in its
+    sentence as the index reads it ("half" of "half of the patients", a table cell under
+    "MLT (min)"), the source's number at the passage's place."""
+    if any(supports(q, x) for x in numbers(p.value, (), project.store)):
+        return True
+    source = project.sources[p.key]
+    text = source.text
+    here = [x for x in source_numbers(text, source.store) if (x.start, x.end) == (p.start, p.end)]
+    if any(supports(q, x) for x in here):
+        return True
+    line_start = text.rfind("\n", 0, p.start) + 1
+    line_end = text.find("\n", p.end)
+    if here and CELL_SEP in text[line_start : line_end if line_end >= 0 else len(text)]:
+        return any(supports(q, x) for x in with_column_units(text, here))
+    # a number the claim computes from the passage's two numbers ("29 of 240": about 12%)
+    inside = [x for x in source_numbers(text, source.store) if p.start <= x.start < x.end <= p.end]
+    return derive(q, text, inside, stated_nearby(claim)) is not None or lists_range(q, inside)
+
+
+def _meets(claim: Claim, q: Quantity, p: Passage, project: Project) -> bool:
+    """A year the claim bounds ("before 2008", "by 2020") met by the passage's year."""
+    if q.kind != "year" or (bound := year_bound(claim.sentence.text, q)) == "=":
+        return False
+    source = project.sources[p.key]
+    here = [x for x in source_numbers(source.text, source.store) if x.start == p.start]
+    return any(
+        x.kind in {"year", "date"}
+        and year_satisfies(bound, int(q.value), int(str(int(x.value))[:4]))
+        for x in here
+    )
 
 
 def _publication_year(q: Quantity, keys: list[str], project: Project) -> bool:
-    if q.kind != "year" or q.comparator != "=" or q.high is not None:
+    # as the verdict read it: "from 2008" and "since 2008" are bounds that include the year
+    if q.kind != "year" or q.comparator not in {"=", "<=", ">="} or q.high is not None:
         return False
     return any(project.entries[k].year == int(q.value) for k in keys if k in project.sources)

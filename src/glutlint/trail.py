@@ -19,7 +19,7 @@ class Item:
 
     text: str
     kind: str  # value | agent
-    status: str  # supported | pubyear | missing | misbound | unchecked
+    status: str  # supported | pubyear | computed | missing | misbound | unchecked
     start: int
     end: int
     passage: Passage | None = None
@@ -78,6 +78,8 @@ def records(ctx: Context, diagnostics: list[Diagnostic]) -> list[ClaimRecord]:
                     note = f"closest: {vc.nearest.value.strip()}"
                 if vc.status == Status.PUBYEAR:
                     note = "publication year of a cited source"
+                if vc.status == Status.COMPUTED:
+                    note = "computed from two numbers the claim or the sentences before it state"
                 passage = vc.support or vc.against or vc.nearest
                 rec.items.append(
                     Item(vc.q.text.strip(), "value", status, vc.q.start, vc.q.end, passage, note)

@@ -16,6 +16,7 @@ class Status(StrEnum):
 
     SUPPORTED = "supported"  # a passage gives it
     PUBYEAR = "pubyear"  # a year that is a cited source's publication year
+    COMPUTED = "computed"  # the quotient of two numbers the claim or its lead-in states
     MISSING = "missing"  # no passage gives it (see ValueCheck.against for a contradiction)
     MISBOUND = "misbound"  # a passage gives it, about something else (ValueCheck.better)
 
@@ -50,6 +51,7 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
-        return all(v.status in {Status.SUPPORTED, Status.PUBYEAR} for v in self.values) and all(
+        fine = {Status.SUPPORTED, Status.PUBYEAR, Status.COMPUTED}
+        return all(v.status in fine for v in self.values) and all(
             a.status == Status.SUPPORTED for a in self.agents
         )

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..claims import Claim, year_bound, year_satisfies
 from ..lexicon import Lexicon, fold
-from ..quantities import Quantity, supports
+from ..quantities import Quantity, numbers, supports
 from ..sentences import SENTENCE_END_RE
 from ..words import WEAK, content_tokens
 from .binding import (
@@ -259,7 +260,10 @@ def _check_value(
                 better = idx.passage(named.start, named.end, named.text)
         if better is not None:
             literal = sq.q.comparator == q.comparator and sq.q.value == q.value
-            derived = _derived(q, cited)
+            nearby = stated_nearby(claim)
+            if computed_from(q, nearby) is not None:
+                return ValueCheck(q, Status.COMPUTED)
+            derived = _derived(q, cited, nearby)
             if derived is not None:
                 # "29 of 240 ... about 12%": the claim computed its number from the passage
                 # it restates; the same number elsewhere is a coincidence
@@ -272,7 +276,10 @@ def _check_value(
     listed = _listed_range(q, others)
     if listed is not None:
         return ValueCheck(q, Status.SUPPORTED, listed)
-    derived = _derived(q, cited)
+    nearby = stated_nearby(claim)
+    if computed_from(q, nearby) is not None:
+        return ValueCheck(q, Status.COMPUTED)
+    derived = _derived(q, cited, nearby)
     if derived is not None:
         return ValueCheck(q, Status.SUPPORTED, derived)
     nearest = None
@@ -526,55 +533,130 @@ def _statistic(text: str, q: Quantity) -> bool:
 #: most numbers of one kind a source sentence may give for its pairs to be tried as the
 #: terms of a claim's derived value: beyond that, some quotient matches by chance
 DERIVATION_TERMS = 4
+#: ... and among the numbers of the claim and its lead-in, of one kind
+NEARBY_TERMS = 6
+#: units on an interval scale: their quotient means nothing ("48 °C / 25 °C")
+_INTERVAL_UNITS = frozenset({"°C", "°F", "C", "F"})
+#: how a count of a count is written: "29 of 240", "29 out of 240", "28/1163"
+_SHARE_OF_RE = re.compile(r"\s*(?:/|(?:out\s+)?of)\s*")
 
 
-def _derived(q: Quantity, cited: list[SourceIndex]) -> Passage | None:
-    """A source sentence from which the claim's number is computed, as authors compute:
-    a ratio ("about 1.7 times as likely") from two values of one kind that the sentence gives
-    ("35.8% of sheep and 21.2% of goats"), or a share ("about 12%") from a count of a count
-    ("29 of 240 animals"). Only sentences with few such numbers are tried, and the quotient
-    must support the claim's number at its own precision or hedge, as a number written in
-    the source would."""
-    if q.high is not None:
-        return None
+def stated_nearby(claim: Claim) -> list[Quantity]:
+    """The numbers the claim states and those of its lead-in (the one or two sentences before
+    it in its paragraph): what the author has put in front of the reader to compute from."""
+    s = claim.sentence
+    before = CITE_GROUP_RE.sub(" ", s.block.masked[max(0, s.start - 600) : s.start])
+    lead = [x for x in SENTENCE_END_RE.split(before) if x.strip()][-LEAD_SENTENCES:]
+    out = list(claim.values)
+    for sentence in lead:
+        out.extend(numbers(sentence, (), s.block.store))
+    return out
+
+
+def _ends(o: Quantity) -> list[Quantity]:
+    """A number, or each end of a range, as a point."""
+    if o.high is None:
+        return [o]
+    return [replace(o, high=None), replace(o, value=o.high, high=None)]
+
+
+def _pairs(
+    q: Quantity, found: list[Quantity], limit: int, text: str = ""
+) -> list[tuple[Quantity, Quantity]]:
+    """The (larger, smaller) pairs of `found` whose quotient may be the claim's number: for a
+    ratio, two percentages or two values of one ratio-scale unit (the sizes of two negative
+    differences compare as sizes); for a share, two whole counts. Each kind with more than
+    `limit` numbers is left out: among many, some quotient matches by chance."""
+    families: dict[tuple[str, str], list[Quantity]] = {}
+    for o in found:
+        if text and _statistic(text, o):
+            continue
+        for end in _ends(o):
+            if end.value != 0:
+                families.setdefault((end.kind, end.unit), []).append(end)
+    out: list[tuple[Quantity, Quantity]] = []
+    for (kind, unit), family in families.items():
+        if not 2 <= len(family) <= limit:
+            continue
+        if q.kind == "ratio":
+            scaled = bool(unit) and kind != "ratio" and unit not in _INTERVAL_UNITS
+            # bare decimals (effect sizes, "d of -0.39 against -0.27") are measurements too
+            bare = kind == "count" and not unit and all(o.decimals > 0 for o in family)
+            if not (kind == "percent" or scaled or bare):
+                continue
+        elif kind != "count" or unit or any(o.decimals > 0 or o.value < 0 for o in family):
+            continue
+        out += [
+            (x, y)
+            for x in family
+            for y in family
+            if x is not y and (x.value > 0) == (y.value > 0) and abs(y.value) < abs(x.value)
+        ]
+    return out
+
+
+def _quotient(q: Quantity, a: Quantity, b: Quantity) -> bool:
+    """Whether `a` over `b` (a ratio) or `b` of `a` (a share) is the claim's number."""
     if q.kind == "ratio":
-
-        def usable(o: Quantity) -> bool:
-            return o.kind in {"percent", "count"} or bool(o.unit) and o.kind != "ratio"
-    elif q.kind == "percent":
-
-        def usable(o: Quantity) -> bool:
-            return o.kind == "count" and not o.unit and o.decimals <= 0 and o.value > 0
+        made = Quantity(abs(a.value / b.value), None, "ratio", q.unit, "=", 0, 0, "", 9)
     else:
+        made = Quantity(100 * b.value / a.value, None, "percent", "%", "=", 0, 0, "", 9)
+    return supports(q, made)
+
+
+def computed_from(q: Quantity, nearby: list[Quantity]) -> tuple[Quantity, Quantity] | None:
+    """Two numbers the author states in the claim or its lead-in whose quotient is the claim's
+    number ("graminoids (47%) ... nearly three times that among shrubs", 17% the sentence
+    before): the author's own arithmetic, on numbers checked where they stand."""
+    if q.high is not None or q.kind not in {"ratio", "percent"}:
         return None
+    pool = [n for n in nearby if n is not q]
+    return next((p for p in _pairs(q, pool, NEARBY_TERMS) if _quotient(q, *p)), None)
+
+
+def derive(
+    q: Quantity, text: str, found: list[Quantity], nearby: list[Quantity]
+) -> tuple[Quantity, Quantity] | None:
+    """Two numbers of one source sentence (`found`, in order) from which the claim's number is
+    computed, as authors compute, else None: a ratio ("about 1.7 times as likely") from two
+    percentages, or two values of one ratio-scale unit ("20.07 versus 11.43 µg/g"); a share
+    ("about 56%") from two counts. The quotient must support the claim's number at its own
+    precision or hedge, as a number written in the source would, and the pair must be one the
+    author shows: a count of a count written together ("29 of 240", "28/1163"), or a pair one of
+    whose numbers the claim or its lead-in states (`nearby`)."""
+    if q.high is not None or q.kind not in {"ratio", "percent"}:
+        return None
+    for a, b in _pairs(q, found, DERIVATION_TERMS, text):
+        shown = any(supports(n, x) for n in nearby for x in (a, b)) or (
+            q.kind == "percent"
+            and b.end <= a.start
+            and _SHARE_OF_RE.fullmatch(text, b.end, a.start) is not None
+        )
+        if shown and _quotient(q, a, b):
+            return a, b
+    return None
+
+
+def _derived(q: Quantity, cited: list[SourceIndex], nearby: list[Quantity]) -> Passage | None:
+    """The source passage from which the claim's number is computed (see `derive`): the
+    stretch from the first of its two numbers to the second."""
     for idx in cited:
         text = idx.source.text
         for _sentence, found in idx.sentence_quantities():
-            terms = [o for o in found if o.high is None and usable(o) and not _statistic(text, o)]
-            families: dict[tuple[str, str], list[Quantity]] = {}
-            for o in terms:
-                families.setdefault((o.kind, o.unit), []).append(o)
-            for family in families.values():
-                if not 2 <= len(family) <= DERIVATION_TERMS:
-                    continue
-                for a in family:
-                    for b in family:
-                        if a is b or not 0 < b.value < a.value:
-                            continue
-                        if q.kind == "ratio":
-                            value, kind, unit = a.value / b.value, "ratio", q.unit
-                        else:  # a share: the smaller count of the larger
-                            value, kind, unit = 100 * b.value / a.value, "percent", "%"
-                        made = Quantity(value, None, kind, unit, "=", a.start, a.end, "", 9)
-                        if supports(q, made):
-                            first, last = min(a.start, b.start), max(a.end, b.end)
-                            said = (
-                                f"{a.text.strip()} / {b.text.strip()}"
-                                if q.kind == "ratio"
-                                else f"{b.text.strip()} of {a.text.strip()}"
-                            )
-                            return idx.passage(first, last, said)
+            terms = derive(q, text, found, nearby)
+            if terms is not None:
+                first = min(t.start for t in terms)
+                last = max(t.end for t in terms)
+                return idx.passage(first, last, text[first:last])
     return None
+
+
+def lists_range(q: Quantity, found: list[Quantity]) -> bool:
+    """Whether numbers of one passage give both ends of the claim's range as points."""
+    if q.high is None:
+        return False
+    points = [o for o in found if o.high is None and o.unit == q.unit]
+    return any(_point(q.value, o) for o in points) and any(_point(q.high, o) for o in points)
 
 
 def _listed_range(q: Quantity, others: list[Candidate]) -> Passage | None:
