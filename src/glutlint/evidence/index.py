@@ -10,7 +10,7 @@ from functools import cached_property
 
 from ..bibliography import Entry
 from ..lexicon import Lexicon, fold
-from ..quantities import Quantity, source_numbers
+from ..quantities import Quantity, source_numbers, supports
 from ..readers import Place
 from ..sentences import source_sentences
 from ..sources import SourceText
@@ -132,6 +132,17 @@ class SourceIndex:
     def sentence_quantities(self) -> list[tuple[tuple[int, int], list[Quantity]]]:
         """Each sentence of the source that gives numbers, with them in order."""
         return list(self._sentence_quantities.items())
+
+    @cached_property
+    def _gives(self) -> dict[tuple[Quantity, tuple[int, int]], bool]:
+        return {}
+
+    def gives(self, q: Quantity, span: tuple[int, int]) -> bool:
+        """Whether one sentence of the source gives a number that supports `q` (cached)."""
+        found = self._gives.get((q, span))
+        if found is None:
+            found = self._gives[q, span] = any(supports(q, o) for o in self.quantities_in(span))
+        return found
 
     def quantities_in(self, span: tuple[int, int]) -> list[Quantity]:
         """The quantities of one sentence of the source, in order."""

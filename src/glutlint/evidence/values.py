@@ -723,8 +723,7 @@ def _table_row(idx: SourceIndex, sentence: tuple[int, int]) -> bool:
 
 def _companions(claim: Claim, q: Quantity, idx: SourceIndex, sentence: tuple[int, int]) -> int:
     """How many of the claim's other numbers one source sentence gives."""
-    here = idx.quantities_in(sentence)
-    return sum(1 for v in claim.values if v is not q and any(supports(v, o) for o in here))
+    return sum(1 for v in claim.values if v is not q and idx.gives(v, sentence))
 
 
 def _given_elsewhere(claim: Claim, q: Quantity, words: dict[str, tuple[int, bool]]) -> set[str]:
