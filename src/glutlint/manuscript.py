@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from .cache import key
 from .errors import InputError
-from .inline import citation_spans, find_citations, mask_nonprose, split_sentences
+from .inline import Citation, citation_spans, find_citations, mask_nonprose, split_sentences
 
 if TYPE_CHECKING:
     from .cache import Store
@@ -67,6 +67,11 @@ class Block:
         return mask_nonprose(self.raw, self.store)
 
     @cached_property
+    def cited(self) -> list[Citation]:
+        """The citations of the masked text, in order (read once per block)."""
+        return sorted(find_citations(self.masked, self.store), key=lambda c: c.start)
+
+    @cached_property
     def digest(self) -> str:
         """A digest of `raw`, for keys: a paragraph's sentences key their values by it."""
         return key(self.raw)
@@ -94,7 +99,7 @@ class Sentence:
         93%"; the key and the locator "p. 12" are blanked)."""
         s = list(self.block.masked[self.start : self.end])
         for a, b in self.spans:
-            keep = group_prose(self.block.masked, self.start + a, self.start + b, self.block.store)
+            keep = group_prose(self.block.masked, self.start + a, self.start + b, self.block.cited)
             for k in range(a, b):
                 if not any(x <= self.start + k < y for x, y in keep) and s[k] not in "\r\n":
                     s[k] = " "
@@ -208,11 +213,13 @@ LOCATOR_RE = re.compile(
 
 
 def group_prose(
-    text: str, start: int, end: int, store: Store | None = None
+    text: str, start: int, end: int, found: list[Citation]
 ) -> list[tuple[int, int]]:
     """The prose of the citation group text[start:end]: each citation's prefix (before its
-    key) and suffix (after its key and locator), as (start, end) offsets."""
-    cites = [c for c in find_citations(text, store) if start <= c.start < end]
+    key) and suffix (after its key and locator), as (start, end) offsets. `found`: the text's
+    citations, in order."""
+    starts = [c.start for c in found]
+    cites = found[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
     out: list[tuple[int, int]] = []
     lo = start + 1 if text[start : start + 1] == "[" else start
     for c in cites:
@@ -229,7 +236,7 @@ def group_prose(
 
 def _sentences(block: Block) -> list[Sentence]:
     masked = block.masked
-    cites = sorted(find_citations(masked, block.store), key=lambda c: c.start)
+    cites = block.cited
     at = [c.start for c in cites]
     groups = sorted(citation_spans(masked, block.store))  # disjoint: their ends sorted too
     ends = [g1 for _g0, g1 in groups]
