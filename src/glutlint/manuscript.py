@@ -212,14 +212,12 @@ LOCATOR_RE = re.compile(
 )
 
 
-def group_prose(
-    text: str, start: int, end: int, found: list[Citation]
-) -> list[tuple[int, int]]:
+def group_prose(text: str, start: int, end: int, found: list[Citation]) -> list[tuple[int, int]]:
     """The prose of the citation group text[start:end]: each citation's prefix (before its
     key) and suffix (after its key and locator), as (start, end) offsets. `found`: the text's
     citations, in order."""
-    starts = [c.start for c in found]
-    cites = found[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+    lo = bisect.bisect_left(found, start, key=lambda c: c.start)
+    cites = found[lo : bisect.bisect_left(found, end, lo, key=lambda c: c.start)]
     out: list[tuple[int, int]] = []
     lo = start + 1 if text[start : start + 1] == "[" else start
     for c in cites:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar, cast
 
 from ..bibliography import Entry
 from ..lexicon import Lexicon, fold
@@ -20,6 +22,7 @@ from .binding import Frame, Tag, Vocabulary, bind, contexts, tags_in
 CLAIM_WINDOW = 8
 SOURCE_WINDOW = 12
 PARAGRAPH_RE = re.compile(r"\n\s*\n")
+T = TypeVar("T")
 LEAD_SENTENCES = 2  # a sentence that names nothing reads its subject from these before it
 LEAD_TITLES = 3  # ... or from the title lines above it ("Halden Fatigue" / "Rating Scale")
 #: a name in at least this share of a source's sentences is what the source is about, not
@@ -132,6 +135,16 @@ class SourceIndex:
     def sentence_quantities(self) -> list[tuple[tuple[int, int], list[Quantity]]]:
         """Each sentence of the source that gives numbers, with them in order."""
         return list(self._sentence_quantities.items())
+
+    @cached_property
+    def _memo(self) -> dict[tuple[object, ...], Any]:
+        return {}
+
+    def memo(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """What `compute` derives from this source alone, once per check (`key` names it)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     @cached_property
     def _gives(self) -> dict[tuple[Quantity, tuple[int, int]], bool]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from ..claims import Claim, year_bound, year_satisfies
 from ..lexicon import Lexicon, fold
@@ -203,11 +204,9 @@ def _check_value(
     matches: list[tuple[float, SourceIndex, SourceQuantity]] = []
     others: list[tuple[float, SourceIndex, SourceQuantity]] = []
     for idx in cited:
-        for sq in idx.quantities:
-            if supports(q, sq.q):
-                matches.append((_score(words, sq.context), idx, sq))
-            elif _same_family(q, sq.q) and not _statistic(idx.source.text, sq.q):
-                others.append((_score(words, sq.context), idx, sq))
+        found, rivals = idx.memo(("candidates", *_as_read(q)), partial(_candidates, q, idx))
+        matches += [(_score(words, sq.context), idx, sq) for sq in found]
+        others += [(_score(words, sq.context), idx, sq) for sq in rivals]
     bound = year_bound(claim.sentence.text, q) if q.kind == "year" else "="
     if not matches and bound != "=":
         # "by YEAR", "before YEAR": any year of the same passage subject that meets the bound
@@ -303,6 +302,25 @@ _COUNTED_RE = re.compile(
     r"-?[a-z][a-z-]*(?<!\bper)(?<!\bof)(?<!\band)(?<!\bor)(?<!\bto)(?<!\bvs)(?<!\bin)"
     r"(?<!\bat)(?<!\bon)(?<!\bfor)(?<!\bwith)(?<!\bfrom)(?<!\bby)(?<!\bthan)(?![a-z])"
 )
+
+
+def _as_read(q: Quantity) -> tuple[object, ...]:
+    """What a value is, wherever it stands: its number, kind, unit, comparator, precision
+    and how it is written (a sign, a hedge word)."""
+    return (q.value, q.high, q.kind, q.unit, q.comparator, q.decimals, q.text.strip())
+
+
+def _candidates(q: Quantity, idx: SourceIndex) -> tuple[list[SourceQuantity], list[SourceQuantity]]:
+    """The source's numbers that support a value, and the other numbers of its kind that
+    could contradict it (statistics aside); the same for every claim that states the value."""
+    found: list[SourceQuantity] = []
+    rivals: list[SourceQuantity] = []
+    for sq in idx.quantities:
+        if supports(q, sq.q):
+            found.append(sq)
+        elif _same_family(q, sq.q) and not _statistic(idx.source.text, sq.q):
+            rivals.append(sq)
+    return found, rivals
 
 
 def _clause_words(text: str, q: Quantity) -> set[str]:
@@ -626,13 +644,21 @@ def derive(
     whose numbers the claim or its lead-in states (`nearby`)."""
     if q.high is not None or q.kind not in {"ratio", "percent"}:
         return None
-    for a, b in _pairs(q, found, DERIVATION_TERMS, text):
-        shown = any(supports(n, x) for n in nearby for x in (a, b)) or (
+    return _derivation(q, text, _pairs(q, found, DERIVATION_TERMS, text), nearby)
+
+
+def _derivation(
+    q: Quantity, text: str, pairs: list[tuple[Quantity, Quantity]], nearby: list[Quantity]
+) -> tuple[Quantity, Quantity] | None:
+    """The first of `pairs` whose quotient is the claim's number and that the author shows."""
+    for a, b in pairs:
+        if not _quotient(q, a, b):
+            continue
+        if any(supports(n, x) for n in nearby for x in (a, b)) or (
             q.kind == "percent"
             and b.end <= a.start
             and _SHARE_OF_RE.fullmatch(text, b.end, a.start) is not None
-        )
-        if shown and _quotient(q, a, b):
+        ):
             return a, b
     return None
 
@@ -640,10 +666,15 @@ def derive(
 def _derived(q: Quantity, cited: list[SourceIndex], nearby: list[Quantity]) -> Passage | None:
     """The source passage from which the claim's number is computed (see `derive`): the
     stretch from the first of its two numbers to the second."""
+    if q.high is not None or q.kind not in {"ratio", "percent"}:
+        return None
     for idx in cited:
         text = idx.source.text
-        for _sentence, found in idx.sentence_quantities():
-            terms = derive(q, text, found, nearby)
+        for sentence, found in idx.sentence_quantities():
+            pairs = idx.memo(
+                ("pairs", q.kind, sentence), partial(_pairs, q, found, DERIVATION_TERMS, text)
+            )
+            terms = _derivation(q, text, pairs, nearby) if pairs else None
             if terms is not None:
                 first = min(t.start for t in terms)
                 last = max(t.end for t in terms)
