@@ -15,6 +15,8 @@ import os
 import stat
 from pathlib import Path
 
+from .textio import file_kind
+
 MODE = 0o644
 
 
@@ -29,15 +31,8 @@ def not_replaceable(dest: Path) -> str | None:
         return None
     if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
         return None
-    if stat.S_ISDIR(mode):
-        return "is a folder; cannot replace it with the output"
-    if stat.S_ISFIFO(mode):
-        return "is a FIFO (named pipe); cannot replace it with the output"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device; cannot replace it with the output"
-    if stat.S_ISSOCK(mode):
-        return "is a socket; cannot replace it with the output"
-    return "is not a regular file; cannot replace it with the output"
+    kind = file_kind(mode)
+    return f"is {kind}; cannot replace it with the output"
 
 
 def stage(dest: Path, data: bytes, durable: bool = False) -> Path:

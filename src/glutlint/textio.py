@@ -46,16 +46,22 @@ def real_path(path: Path | str) -> Path:
     return Path(os.path.realpath(path))
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a path that is not a regular file is, for a message: "a FIFO (named pipe)"."""
     if stat.S_ISDIR(mode):
-        return "is a directory, not a file"
+        return "a folder"
     if stat.S_ISFIFO(mode):
-        return "is a FIFO (named pipe), not a regular file"
+        return "a FIFO (named pipe)"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device, not a regular file"
+        return "a device"
     if stat.S_ISSOCK(mode):
-        return "is a socket, not a regular file"
-    return "is not a regular file"
+        return "a socket"
+    return "not a regular file"
+
+
+def _kind(mode: int) -> str:
+    kind = file_kind(mode)
+    return f"is {kind}, not a regular file" if kind.startswith("a ") else "is not a regular file"
 
 
 def _refusal(exc: OSError) -> str:

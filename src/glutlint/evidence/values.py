@@ -259,14 +259,11 @@ def _check_value(
                 better = idx.passage(named.start, named.end, named.text)
         if better is not None:
             literal = sq.q.comparator == q.comparator and sq.q.value == q.value
-            nearby = stated_nearby(claim)
-            if computed_from(q, nearby) is not None:
-                return ValueCheck(q, Status.COMPUTED)
-            derived = _derived(q, cited, nearby)
-            if derived is not None:
-                # "29 of 240 ... about 12%": the claim computed its number from the passage
-                # it restates; the same number elsewhere is a coincidence
-                return ValueCheck(q, Status.SUPPORTED, derived)
+            # "29 of 240 ... about 12%": the claim computed its number from the passage it
+            # restates; the same number elsewhere is a coincidence
+            computed = _computed(claim, q, cited)
+            if computed is not None:
+                return computed
             if q.comparator in {"<", "<=", ">", ">="} and not literal:
                 # a bound met only by a number about something else is no support at all
                 return ValueCheck(q, Status.MISSING, None, better)
@@ -275,12 +272,9 @@ def _check_value(
     listed = _listed_range(q, others)
     if listed is not None:
         return ValueCheck(q, Status.SUPPORTED, listed)
-    nearby = stated_nearby(claim)
-    if computed_from(q, nearby) is not None:
-        return ValueCheck(q, Status.COMPUTED)
-    derived = _derived(q, cited, nearby)
-    if derived is not None:
-        return ValueCheck(q, Status.SUPPORTED, derived)
+    computed = _computed(claim, q, cited)
+    if computed is not None:
+        return computed
     nearest = None
     if others:
         mine = {name for _a, _b, name in claim.agents}
@@ -302,6 +296,16 @@ _COUNTED_RE = re.compile(
     r"-?[a-z][a-z-]*(?<!\bper)(?<!\bof)(?<!\band)(?<!\bor)(?<!\bto)(?<!\bvs)(?<!\bin)"
     r"(?<!\bat)(?<!\bon)(?<!\bfor)(?<!\bwith)(?<!\bfrom)(?<!\bby)(?<!\bthan)(?![a-z])"
 )
+
+
+def _computed(claim: Claim, q: Quantity, cited: list[SourceIndex]) -> ValueCheck | None:
+    """The verdict on a number the author computes: from two numbers stated beside it, or
+    from two numbers of a source sentence (see `computed_from`, `derive`); else None."""
+    nearby = stated_nearby(claim)
+    if computed_from(q, nearby) is not None:
+        return ValueCheck(q, Status.COMPUTED)
+    derived = _derived(q, cited, nearby)
+    return None if derived is None else ValueCheck(q, Status.SUPPORTED, derived)
 
 
 def _as_read(q: Quantity) -> tuple[object, ...]:
