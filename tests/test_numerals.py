@@ -385,3 +385,20 @@ def test_a_middle_dot_between_digits_is_a_decimal_point() -> None:
     # separator between spaced numbers
     for text in ("2 mg·kg−1", "Na·K", "3 · 4", "·5"):
         assert fold(text).text == text, text
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Ketamine cured \u2079\u00b3% of patients.", [93.0]),  # prints as 93%
+        ("Remission in \u00b2\u2077 % of them.", [27.0]),
+        ("as shown before\u00b9\u00b2% of", []),  # a note mark after a word stays a mark
+        ("A density of 10\u2076 per mL.", [10.0]),  # an exponent after a digit is no percent
+    ],
+)
+def test_superscript_digits_before_a_percent_sign_are_the_number(
+    text: str, values: list[float]
+) -> None:
+    from glutlint.numerals import read_quantities
+
+    assert [q.value for q in read_quantities(text)] == values

@@ -110,3 +110,10 @@ def test_a_heading_inside_a_quote_list_or_metadata_opens_no_section(
 def test_a_declarations_section_still_exempts_its_paragraphs(seeded: Project) -> None:
     body = "# Declarations\n\nThe review was written in 2026 by 3 authors.\n"
     assert _findings(seeded, body, "GL102") == []
+
+
+def test_a_percentage_in_superscript_digits_is_read(seeded: Project) -> None:
+    body = "Ketamine cured \u2079\u00b3% of patients in the trial.\n"
+    assert "\u2079\u00b3%" in _plain(body)  # pandoc prints it as written
+    found = _findings(seeded, body, "GL102", "GL106")
+    assert [d["code"] for d in found] == ["GL102"], found

@@ -13,6 +13,9 @@ a diagnostic still points at the characters the author wrote:
 * a middle dot (U+00B7) between two digits is a decimal point: The Lancet and PLoS Medicine
   print "43\u00b75" and "73\u00b74%", which every reader reads as 43.5 and 73.4%, and read
   digit by digit it would be two numbers ("43" and "5") that a true claim of 43.5 never finds;
+* a run of superscript digits that stands as a word before a percent sign ("\u2079\u00b3%")
+  is that number: it prints as 93%, never as an exponent (which follows a digit) or a note mark
+  (which follows a word);
 * soft hyphens and zero-width characters (`INVISIBLE`) between two digits are dropped;
 * a thin, narrow no-break or no-break space (`GROUP_SPACES`) between digit groups becomes ","
   when the groups form a proper thousands pattern (1 to 3 digits, then groups of exactly 3):
@@ -53,6 +56,8 @@ _NUMBER_PUNCT = {
 _AFTER_DIGIT_ONLY = frozenset("\uff05\u066a")
 
 _OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # \d: any character of Unicode category Nd
+_SUPERSCRIPTS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+_SUPERSCRIPT_PERCENT_RE = re.compile(rf"(?<![\w.,])[{_SUPERSCRIPTS}]+(?=\s?[%\uff05])")
 _PUNCT_RE = re.compile("[" + "".join(_NUMBER_PUNCT) + "]")
 _INVISIBLE_RE = re.compile(f"(?<=[0-9])[{INVISIBLE}]+(?=[0-9])")
 _GROUPED_RE = re.compile(
@@ -60,7 +65,7 @@ _GROUPED_RE = re.compile(
 )
 _GROUP_SPACE_RE = re.compile(f"[{GROUP_SPACES}]")
 _ANYTHING_RE = re.compile(  # a character any step above could change
-    "(?![0-9])\\d|[" + "".join(_NUMBER_PUNCT) + INVISIBLE + GROUP_SPACES + "]"
+    "(?![0-9])\\d|[" + "".join(_NUMBER_PUNCT) + INVISIBLE + GROUP_SPACES + _SUPERSCRIPTS + "]"
 )
 
 
@@ -102,6 +107,9 @@ def fold(text: str) -> Folded:
     chars = list(text)
     for m in _OTHER_DIGIT_RE.finditer(text):
         chars[m.start()] = str(unicodedata.decimal(m.group()))
+    for m in _SUPERSCRIPT_PERCENT_RE.finditer(text):
+        for i in range(m.start(), m.end()):
+            chars[i] = str(_SUPERSCRIPTS.index(text[i]))
     for m in _PUNCT_RE.finditer(text):
         i = m.start()
         before = chars[i - 1] if i > 0 else ""
