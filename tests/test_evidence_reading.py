@@ -183,3 +183,38 @@ def test_a_ratio_of_two_numbers_stated_beside_it_is_computed(
         f"share among graminoids (47%) was {ratio} that among shrubs [@src2019]."
     )
     assert _codes(tmp_path, SHRUBS, claim, "full text", "GL201,GL203") == codes
+
+
+def test_a_ratio_of_two_counts_the_claim_states_is_computed(tmp_path: Path) -> None:
+    source = "Quinolones\nOfloxacin was given to 6,489 patients and later quinolones to 1,258.\n"
+    good = "Ofloxacin went to 6,489 patients, roughly five times the 1,258 given later ones."
+    bad = "Ofloxacin went to 6,489 patients, roughly eight times the 1,258 given later ones."
+    assert _codes(tmp_path / "a", source, good + " [@src2019]", "full text", "GL201") == []
+    assert _codes(tmp_path / "b", source, bad + " [@src2019]", "full text", "GL201") == ["GL201"]
+
+
+def test_a_date_to_the_day_found_in_the_source_is_not_misplaced(tmp_path: Path) -> None:
+    source = (
+        "Lake sampling\nSampling occurred on Aug 23 2010.\n"
+        "During August 2010, colour was measured in all lakes.\n"
+    )
+    claim = "Colour was measured in all lakes, with sampling on 23 August 2010 [@src2019]."
+    assert _codes(tmp_path, source, claim, "full text", "GL201,GL203") == []
+
+
+# A table cell takes the unit its row label names, and a cell may hold a spread after its
+# number and a note mark ("340*", "58 (21)").
+TABLE = """\
+Table 1 Lake chemistry.
+
+Variable | Lake A | Lake B
+
+pH | 6.5 | 7.0
+
+Fe coll [\u03bcg L -1] | 340* | 58 (21)
+"""
+
+
+def test_a_table_cell_takes_the_unit_of_its_row_label(tmp_path: Path) -> None:
+    claim = "Colloidal iron was 340 µg/L in lake A and 58 µg/L in lake B [@src2019]."
+    assert _codes(tmp_path, TABLE, claim, "full text", "GL201,GL203") == []

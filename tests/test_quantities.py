@@ -949,3 +949,43 @@ def test_a_claim_without_a_sign_is_the_magnitude_of_a_negative_source_value() ->
         assert not supported_by_any(one(claim), extract(source)), claim
     assert summary(one("minus 2.46 points")) == (-2.46, None, "measure", "point", "=")
     assert [q.value for q in extract("5 plus or minus 2")] == [5, 2]
+
+
+# Held-out red team, round 3: PLOS articles from allofplos/allofplos, starter_corpus (CC BY):
+# journal.pmed.1001300 (drug-resistant tuberculosis), journal.pone.0070598 (lake chemistry).
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        (
+            "increased from 281,000 in 2000 to 547,000 in 2010 to 571,000 in 2011",
+            [
+                ("281,000", "count"),
+                ("2000", "year"),
+                ("547,000", "count"),
+                ("2010", "year"),
+                ("571,000", "count"),
+                ("2011", "year"),
+            ],
+        ),
+        ("treatment failure occurred in 1932 (21%)", [("1932", "count"), ("21%", "percent")]),
+        ("from 1994 to 1998", [("1994 to 1998", "year")]),  # a range of years stays one
+        ("from 900 to 1,200 patients", [("900 to 1,200", "count")]),
+    ],
+)
+def test_a_year_and_a_grouped_count_are_no_range(text: str, read: list[tuple[str, str]]) -> None:
+    assert [(q.text, q.kind) for q in extract(text)] == read
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("15 µg L-1", "µg/L"),
+        ("15 µg L\u207b\u00b9", "µg/L"),  # superscript minus one, as XML prints it
+        ("15 \u03bcg L -1", "µg/L"),  # Greek mu, a space before the power
+        ("5 g m-2 d-1", "g/m²/day"),
+    ],
+)
+def test_a_negative_power_is_a_denominator(written: str, unit: str) -> None:
+    [q] = extract(f"a concentration of {written} was found")
+    assert q.unit == unit
+    assert supports(extract(f"{q.value:g} {unit}")[0], q)

@@ -194,6 +194,16 @@ _COUNT_NOUNS_HYPHEN = re.compile(
     r"sessions?|questions?|steps?|studies|study|trials?|members?)" + _B
 )
 #: A 4-digit number followed by one of these is a count, not a year ("1950 samples").
+#: "in 1932 (21%)": a number given a share of the whole is a count, never a year
+_SHARE_AFTER = re.compile(r"[ \t]*[(\[][ \t]*\d[\d.,]*[ \t]*%")
+
+
+def _year_like(text: str, num: _Num) -> bool:
+    """A number written as a year: four plain digits from 1900 to 2099, no separator."""
+    written = text[num.start : num.end]
+    return num.plain_int and written.isdigit() and len(written) == 4 and 1900 <= num.value <= 2099
+
+
 _COUNT_NOUNS_AFTER = re.compile(
     r"[ \t\n]+(?i:patients|subjects|participants|people|persons|individuals|adults|children|"
     r"adolescents|women|men|cases|samples|cells|mice|rats|animals|respondents|deaths|events|"
@@ -251,10 +261,26 @@ def _match_unit(text: str, pos: int, *, hyphen: bool = False) -> _Unit | None:
     return None
 
 
+#: a denominator written as a negative power, as SI style writes it: "µg L-1", "mg L⁻¹",
+#: "g m-2 d-1" (a minus, a hyphen or a superscript minus; a space may stand before it)
+_NEGATIVE_POWER = re.compile(
+    r"[ \t]+(?:(?P<one>kg|mL|ml|dL|dl|L|d|h|min)[ \t]?[-\u2212\u207b](?:1|\u00b9)"
+    r"|(?P<two>m)[ \t]?[-\u2212\u207b](?:2|\u00b2))(?![0-9\u00b9\u00b2\u00b3])"
+)
+_POWER_NAMES = {"ml": "mL", "dl": "dL", "d": "day", "h": "hour", "min": "minute"}
+
+
 def _denominators(text: str, end: int) -> tuple[list[str], int]:
-    """Up to two "per X" parts after a unit: "/kg/day", " per kg", " a day", " daily"."""
+    """Up to two "per X" parts after a unit: "/kg/day", " per kg", " a day", " daily",
+    " L-1" (a negative power)."""
     denoms: list[str] = []
     while len(denoms) < 2:
+        power = _NEGATIVE_POWER.match(text, end)
+        if power:
+            one = power.group("one")
+            denoms.append("m²" if one is None else _POWER_NAMES.get(one, one))
+            end = power.end()
+            continue
         sep = _DENOM_SEP.match(text, end)
         if not sep:
             w = _DENOM_WORD.match(text, end)
@@ -807,6 +833,10 @@ class _Scanner:
                 high = replace(high, value=low.value // 100 * 100 + high.value)  # "1995-96"
             if high.value <= low.value:
                 return None, rx is _RANGE_DASH
+            if _year_like(t, low) != _year_like(t, high) and "," in t[low.start : high.end]:
+                # "from 281,000 in 2000 to 571,000 in 2011": a year and a grouped count are
+                # the ends of no range; a range's ends are written alike
+                return None, False
             return high, False
         return None, False
 
@@ -864,6 +894,7 @@ class _Scanner:
                 and 1900 <= num.value <= 2099
                 and (high is None or (high.plain_int and 1900 <= high.value <= 2099))
                 and not _COUNT_NOUNS_AFTER.match(t, end)
+                and not _SHARE_AFTER.match(t, end)
             ):
                 kind = "year"
             elif unit is None and high is None and self._multiplier(start, end):

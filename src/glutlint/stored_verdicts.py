@@ -86,7 +86,7 @@ def confirmed(
             return None
         if v.status == Status.PUBYEAR and not _publication_year(v.q, keys, project):
             return None
-        if v.status == Status.COMPUTED and computed_from(v.q, stated_nearby(claim)) is None:
+        if v.status == Status.COMPUTED and computed_from(claim, v.q) is None:
             return None
         out.values.append(ValueCheck(v.q, v.status, support, nearest, better, against))  # type: ignore[arg-type]
     for a, (start, end, name) in zip(agents, claim.checked_agents, strict=True):

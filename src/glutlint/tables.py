@@ -26,6 +26,11 @@ _NUMERIC_CELL_RE = re.compile(r"[-+\u2212<>\u2264\u2265~]?\s*\d[\d.,]*(?:\s*\S{0
 SECTION_ROW_CHARS = 60
 
 
+#: what may follow the number in its cell: a bracketed spread or count and a note mark
+#: ("58 (21)*", "43.5 (13.4)")
+_CELL_REST_RE = re.compile(r"\s*(?:[(\[][^()\[\]]*[)\]])?\s*[*\u2020\u2021\u00a7a-z]?")
+
+
 def _rows(text: str) -> Iterator[list[tuple[int, int, list[tuple[int, int]]]]]:
     """Each table of `text`: its rows as (start, end, cells), a cell as its (start, end).
     Blank lines and section rows between the rows of a table are skipped; a line of prose
@@ -64,7 +69,8 @@ def _unit(header: str) -> str | None:
 def column_units(text: str) -> list[tuple[int, int, str]]:
     """(start, end, unit) of every table cell whose column header names a unit.
 
-    The header rows are those above a table's first row of numbers. A header row with fewer
+    The header rows are those above a table's first row of numbers; a row's label may name
+    the unit of its own cells instead ("Age (years)"). A header row with fewer
     cells than a data row is aligned on the right: its missing cells are the row labels'
     column, spanned from a row above ("District | Goats | Sheep" over "n | % | n | %")."""
     out: list[tuple[int, int, str]] = []
@@ -80,7 +86,8 @@ def column_units(text: str) -> list[tuple[int, int, str]]:
                 headers.append([_unit(t) for t in texts])
                 continue
             data_started = True
-            units: list[str | None] = [None] * len(cells)
+            # a row label may name the row's unit ("Fe [µg L-1] | 340 | 58"), below any column's
+            units: list[str | None] = [None, *[_unit(texts[0])] * (len(cells) - 1)]
             for header in headers:
                 shift = len(cells) - len(header)
                 if shift < 0:
@@ -102,7 +109,13 @@ def with_column_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
     out: list[Quantity] = []
     for q in quantities:
         cell = by_start.get(q.start)
-        if cell is None or q.unit or q.kind != "count" or text[q.start : cell[0]] != q.text:
+        if (
+            cell is None
+            or q.unit
+            or q.kind != "count"
+            or not text.startswith(q.text, q.start)
+            or not _CELL_REST_RE.fullmatch(text, q.start + len(q.text), cell[0])
+        ):
             out.append(q)
             continue
         read = read_quantities(f"{q.text} {cell[1]}")

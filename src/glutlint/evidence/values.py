@@ -11,7 +11,7 @@ from functools import partial
 
 from ..claims import Claim, year_bound, year_satisfies
 from ..lexicon import Lexicon, fold
-from ..quantities import Quantity, numbers, supports
+from ..quantities import Quantity, date_parts, numbers, supports
 from ..sentences import SENTENCE_END_RE
 from ..words import WEAK, content_tokens
 from .binding import (
@@ -63,6 +63,11 @@ PERVASIVE = 3
 RESTATES = 0.75
 #: ... and the claim has at least this many content words (a short claim restates anything).
 RESTATES_MIN_WORDS = 6
+
+
+def _to_the_day(q: Quantity) -> bool:
+    """A date written to the day: found in a source, it is no coincidence ("23 August 2010")."""
+    return q.kind == "date" and date_parts(q)[2] != 0
 
 
 def _pervasive(
@@ -231,6 +236,7 @@ def _check_value(
         better = None
         if (
             bound == "="
+            and not _to_the_day(q)
             and not _pervasive(claim, q, best, matches, others)
             and _definite(q, claim.sentence.text)
             and not _labelled_alike(q, claim.sentence.text, idx, sq)
@@ -301,10 +307,9 @@ _COUNTED_RE = re.compile(
 def _computed(claim: Claim, q: Quantity, cited: list[SourceIndex]) -> ValueCheck | None:
     """The verdict on a number the author computes: from two numbers stated beside it, or
     from two numbers of a source sentence (see `computed_from`, `derive`); else None."""
-    nearby = stated_nearby(claim)
-    if computed_from(q, nearby) is not None:
+    if computed_from(claim, q) is not None:
         return ValueCheck(q, Status.COMPUTED)
-    derived = _derived(q, cited, nearby)
+    derived = _derived(q, cited, stated_nearby(claim))
     return None if derived is None else ValueCheck(q, Status.SUPPORTED, derived)
 
 
@@ -583,11 +588,12 @@ def _ends(o: Quantity) -> list[Quantity]:
 
 
 def _pairs(
-    q: Quantity, found: list[Quantity], limit: int, text: str = ""
+    q: Quantity, found: list[Quantity], limit: int, text: str = "", counts: bool = False
 ) -> list[tuple[Quantity, Quantity]]:
     """The (larger, smaller) pairs of `found` whose quotient may be the claim's number: for a
     ratio, two percentages or two values of one ratio-scale unit (the sizes of two negative
-    differences compare as sizes); for a share, two whole counts. Each kind with more than
+    differences compare as sizes), or two counts when `counts` (numbers the author states);
+    for a share, two whole counts. Each kind with more than
     `limit` numbers is left out: among many, some quotient matches by chance."""
     families: dict[tuple[str, str], list[Quantity]] = {}
     for o in found:
@@ -603,7 +609,7 @@ def _pairs(
         if q.kind == "ratio":
             scaled = bool(unit) and kind != "ratio" and unit not in _INTERVAL_UNITS
             # bare decimals (effect sizes, "d of -0.39 against -0.27") are measurements too
-            bare = kind == "count" and not unit and all(o.decimals > 0 for o in family)
+            bare = kind == "count" and not unit and (counts or all(o.decimals > 0 for o in family))
             if not (kind == "percent" or scaled or bare):
                 continue
         elif kind != "count" or unit or any(o.decimals > 0 or o.value < 0 for o in family):
@@ -626,14 +632,20 @@ def _quotient(q: Quantity, a: Quantity, b: Quantity) -> bool:
     return supports(q, made)
 
 
-def computed_from(q: Quantity, nearby: list[Quantity]) -> tuple[Quantity, Quantity] | None:
-    """Two numbers the author states in the claim or its lead-in whose quotient is the claim's
-    number ("graminoids (47%) ... nearly three times that among shrubs", 17% the sentence
-    before): the author's own arithmetic, on numbers checked where they stand."""
+def computed_from(claim: Claim, q: Quantity) -> tuple[Quantity, Quantity] | None:
+    """Two numbers the author states in the claim, or else in the claim and its lead-in,
+    whose quotient is the claim's number ("graminoids (47%) ... nearly three times that among
+    shrubs", 17% the sentence before; "6,489 patients, roughly five times as many as the
+    1,258"): the author's own arithmetic, on numbers checked where they stand."""
     if q.high is not None or q.kind not in {"ratio", "percent"}:
         return None
-    pool = [n for n in nearby if n is not q]
-    return next((p for p in _pairs(q, pool, NEARBY_TERMS) if _quotient(q, *p)), None)
+    for pool in (claim.values, stated_nearby(claim)):
+        # counts the author states compare as well as measurements do
+        pairs = _pairs(q, [n for n in pool if n is not q], NEARBY_TERMS, counts=True)
+        found = next((p for p in pairs if _quotient(q, *p)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def derive(
