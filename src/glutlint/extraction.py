@@ -889,9 +889,7 @@ class _Scanner:
             if (
                 unit is None
                 and not plus
-                and num.plain_int
-                and num.end - num.start == 4
-                and 1900 <= num.value <= 2099
+                and _year_like(t, num)
                 and (high is None or (high.plain_int and 1900 <= high.value <= 2099))
                 and not _COUNT_NOUNS_AFTER.match(t, end)
                 and not _SHARE_AFTER.match(t, end)

@@ -571,13 +571,17 @@ _SHARE_OF_RE = re.compile(r"\s*(?:/|(?:out\s+)?of)\s*")
 def stated_nearby(claim: Claim) -> list[Quantity]:
     """The numbers the claim states and those of its lead-in (the one or two sentences before
     it in its paragraph): what the author has put in front of the reader to compute from."""
+    out = list(claim.values)
+    for sentence in _lead_in(claim):
+        out.extend(numbers(sentence, (), claim.sentence.block.store))
+    return out
+
+
+def _lead_in(claim: Claim) -> list[str]:
+    """The one or two sentences before the claim in its paragraph, citations blanked."""
     s = claim.sentence
     before = CITE_GROUP_RE.sub(" ", s.block.masked[max(0, s.start - 600) : s.start])
-    lead = [x for x in SENTENCE_END_RE.split(before) if x.strip()][-LEAD_SENTENCES:]
-    out = list(claim.values)
-    for sentence in lead:
-        out.extend(numbers(sentence, (), s.block.store))
-    return out
+    return [x for x in SENTENCE_END_RE.split(before) if x.strip()][-LEAD_SENTENCES:]
 
 
 def _ends(o: Quantity) -> list[Quantity]:
@@ -834,8 +838,7 @@ def _claim_frame(claim: Claim, lexicon: Lexicon, vocab: Vocabulary) -> Frame:
     text = s.text
     tags = tags_in(text, vocab, claim.agents)
     bound = bind(text, 0, len(text), claim.values, tags, CLAIM_WINDOW) if tags else []
-    before = CITE_GROUP_RE.sub(" ", s.block.masked[max(0, s.start - 600) : s.start])
-    lead = [x for x in SENTENCE_END_RE.split(before) if x.strip()][-LEAD_SENTENCES:]
+    lead = _lead_in(claim)
     agents = {n for _a, _b, n in claim.agents}
     around = {t for *_x, t in tags}
     for sentence in reversed(lead):

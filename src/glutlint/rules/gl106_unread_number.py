@@ -16,8 +16,8 @@ Why
     the number is no claim (a version in a code span).
 
 Example
-    Fails:  Remission occurred in $22.8\\%$ of patients [@sanacora2008].
-    Passes: Remission occurred in 22.8% of patients [@sanacora2008].
+    Fails:  LDL cholesterol fell by $38\\%$ [@orsini2022].
+    Passes: LDL cholesterol fell by 38% [@orsini2022].
 """
 
 from __future__ import annotations
